@@ -1,0 +1,200 @@
+"""The ``commitradar`` command. Thin: parse flags, build the Config, call one library function, print paths.
+
+User mistakes end with ``commitradar: error: <one line>`` and a non-zero exit code, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import CommitradarError, InputError, LLMFailure
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever downloaded at run time
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+log = logging.getLogger("commitradar")
+
+EPILOG_REPORT = """\
+examples:
+  commitradar report                                 # this repository, yesterday (Asia/Shanghai)
+  commitradar report --repo ~/src/sglang --date 2026-02-03 --tz UTC
+  commitradar report --repo https://github.com/sgl-project/sglang --lang en
+  commitradar report --commits day.jsonl.gz --date 2026-02-03   # reproduce from a dataset file
+  commitradar report --llm openai --llm-model qwen2.5-7b-instruct   # LLM prose for medium/high
+
+Day boundaries use each commit's *commit* date (when it landed) in --tz. Reports go to
+OUT/reports/YYYY/<repo-name>/YYYY-MM-DD.md and .json; the paths are printed.
+"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, like every other user error
+        self.print_usage(sys.stderr)
+        raise SystemExit(f"commitradar: error: {message}")
+
+
+def _window_flags(p: argparse.ArgumentParser, default_day: bool = True) -> None:
+    g = p.add_argument_group("day")
+    g.add_argument("--date", metavar="YYYY-MM-DD", help="the day to report (default: yesterday in --tz)")
+    g.add_argument("--since", metavar="YYYY-MM-DD", help="first day of a range (inclusive)")
+    g.add_argument("--until", metavar="YYYY-MM-DD", help="last day of a range (inclusive; default today)")
+    g.add_argument("--tz", help="IANA time zone for day boundaries and times (default Asia/Shanghai)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="commitradar",
+        description="Turn a day of git commits into a ranked, readable report (Markdown + JSON).",
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"commitradar {__version__}")
+    parser.add_argument("--config", metavar="FILE", help="settings file (default ./commitradar.toml if present)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or warnings")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("report", help="write the daily report", description="Write the daily report of one or more "
+                       "repositories: mine → features → classify → write → Markdown + JSON.",
+                       epilog=EPILOG_REPORT, formatter_class=_Formatter)
+    p.add_argument("--repo", action="append", metavar="PATH_OR_URL",
+                   help="local clone or clone URL; repeat for several (one report each). Default: current folder")
+    p.add_argument("--commits", action="append", metavar="FILE",
+                   help="render from a dataset file (.jsonl or .jsonl.gz) instead of a repository")
+    p.add_argument("--branch", help="branch to follow (default: the remote's default branch, else HEAD)")
+    _window_flags(p)
+    p.add_argument("--lang", choices=("zh", "en"), help="report language (default zh)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: current folder)")
+    p.add_argument("--classifier", choices=("model", "rules"), help="who decides tiers (default model)")
+    p.add_argument("--rules-preset", choices=("default", "argus"), help="rules table for --classifier rules")
+    p.add_argument("--model", metavar="DIR", dest="model_dir", help="trained model folder (default: shipped)")
+    llm = p.add_argument_group("LLM writer (medium and high commits only)")
+    llm.add_argument("--llm", choices=("openai", "none"),
+                     help="'openai' = any OpenAI-compatible endpoint (OPENAI_BASE_URL, OPENAI_API_KEY)")
+    llm.add_argument("--llm-model", help="model name (or COMMITRADAR_LLM_MODEL)")
+    llm.add_argument("--llm-base-url", help="endpoint, e.g. http://127.0.0.1:8000/v1 (or OPENAI_BASE_URL)")
+    llm.add_argument("--max-in-flight", type=int, help="concurrent LLM requests (default 8)")
+    llm.add_argument("--token-budget", type=int, help="total LLM tokens for this run")
+    llm.add_argument("--cache", metavar="DIR", help="cache folder (or COMMITRADAR_CACHE)")
+    llm.add_argument("--dry-run", action="store_true", help="print what would be sent to the LLM and exit")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("mine", help="write a day's commits to a dataset file",
+                       description="Mine commits into the dataset format of ../shared/data/commits "
+                       "(one JSON object per line), so any report can be reproduced with report --commits.",
+                       formatter_class=_Formatter)
+    p.add_argument("--repo", action="append", metavar="PATH_OR_URL", help="local clone or URL (repeatable)")
+    p.add_argument("--branch", help="branch to follow")
+    _window_flags(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="output .jsonl or .jsonl.gz")
+    p.add_argument("--cache", metavar="DIR", help="cache folder for mirrored URLs")
+    p.set_defaults(func=cmd_mine)
+
+    from .commands import add_model_commands
+
+    add_model_commands(sub, _Formatter)
+    return parser
+
+
+def _configure_logging(quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("commitradar: %(levelname)s: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.ERROR if quiet else logging.WARNING)
+    log.propagate = False
+
+
+def config_from_args(args: argparse.Namespace):
+    from .config import load_config
+
+    overrides = {
+        "repos": tuple(args.repo) if getattr(args, "repo", None) else None,
+        "branch": getattr(args, "branch", None),
+        "tz": getattr(args, "tz", None),
+        "lang": getattr(args, "lang", None),
+        "out": getattr(args, "out", None) if args.command == "report" else None,
+        "classifier": getattr(args, "classifier", None),
+        "rules_preset": getattr(args, "rules_preset", None),
+        "model_dir": getattr(args, "model_dir", None),
+        "cache_dir": getattr(args, "cache", None),
+        "dry_run": getattr(args, "dry_run", None) or None,
+        "llm": {
+            "provider": getattr(args, "llm", None),
+            "model": getattr(args, "llm_model", None),
+            "base_url": getattr(args, "llm_base_url", None),
+            "max_in_flight": getattr(args, "max_in_flight", None),
+            "run_token_budget": getattr(args, "token_budget", None),
+        },
+    }
+    return load_config(args.config, overrides=overrides)
+
+
+def cmd_report(args) -> int:
+    from . import pipeline
+    from .mining import open_repo, resolve_window
+    from .report import write_report
+
+    config = config_from_args(args)
+    window = resolve_window(args.date, args.since, args.until, config.tz)
+    out = Path(config.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is not a folder")
+    # Every repository is opened (URLs mirrored) before any work, so a bad one fails fast and loses nothing.
+    repos = [] if args.commits else [open_repo(spec, config.cache()) for spec in config.repos]
+    if config.dry_run:
+        from .writer.dry_run import dry_run
+
+        return dry_run(config, window, repos, args.commits or ())
+    failures = []
+    for report in pipeline.run(config, window, repos, args.commits or ()):
+        for path in write_report(report, out, config.lang):
+            print(path)
+        usage = report.usage or {}
+        if usage.get("calls") and usage.get("failed", 0) > config.llm.max_failure_share * usage["calls"]:
+            failures.append(f"{report.repo}: {usage['failed']}/{usage['calls']} LLM calls failed")
+    if failures:
+        raise LLMFailure("; ".join(failures) + " (reports written, failed entries marked)")
+    return 0
+
+
+def cmd_mine(args) -> int:
+    from .config import load_config
+    from .dataset import write_commits
+    from .mining import open_repo, mine, resolve_window
+
+    config = load_config(args.config, overrides={"tz": args.tz, "cache_dir": args.cache})
+    window = resolve_window(args.date, args.since, args.until, config.tz)
+    repos = [open_repo(spec, config.cache()) for spec in (args.repo or ["."])]
+    commits = [c for repo in repos for c in mine(repo, window, args.branch)]
+    n = write_commits(args.out, commits)
+    print(f"{args.out}: {n} commits from {len(repos)} repositories ({window.start:%Y-%m-%d}..{window.end:%Y-%m-%d} exclusive, {window.timezone})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.quiet)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args) or 0
+    except CommitradarError as exc:
+        print(f"commitradar: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("commitradar: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""Deterministic features of one commit: ``extract(commit) -> Features``.
+
+Title signals live in :mod:`.title`, path categories in :mod:`.paths`, the message embedding in
+:mod:`.embedding` (loaded only when a model asks for it).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..models import CategoryStat, Commit, Features
+from .paths import DEFAULT_MAPPING, area, categorize
+from .title import is_dependency_bump, is_merge_subject, is_revert, parse_title
+
+FEATURE_VERSION = 1  # bump when extract() changes meaning; trained models record it
+
+
+def extract(commit: Commit, mapping=DEFAULT_MAPPING) -> Features:
+    parts = parse_title(commit.subject)
+    per_cat: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    per_area: dict[str, int] = defaultdict(int)
+    n_binary = 0
+    for f in commit.files:
+        stat = per_cat[categorize(f.path, mapping)]
+        stat[0] += 1
+        stat[1] += f.added or 0
+        stat[2] += f.deleted or 0
+        per_area[area(f.path, 3)] += f.lines + 1
+        n_binary += f.binary
+    cats = tuple(
+        sorted(
+            (CategoryStat(c, *v) for c, v in per_cat.items()),
+            key=lambda s: (-(s.added + s.deleted), -s.files, s.category),
+        )
+    )
+    names = {c.category for c in cats}
+    tops = tuple(a for a, _ in sorted(per_area.items(), key=lambda kv: (-kv[1], kv[0]))[:6])
+    return Features(
+        title=parts.title,
+        tags=parts.tags,
+        conventional_type=parts.conventional_type,
+        conventional_scope=parts.conventional_scope,
+        breaking=parts.breaking,
+        pr_number=parts.pr_number,
+        is_revert=is_revert(commit.subject) or parts.conventional_type == "revert",
+        is_merge=commit.is_merge or is_merge_subject(commit.subject),
+        is_dependency_bump=is_dependency_bump(commit.subject, parts.tags, parts.conventional_scope),
+        categories=cats,
+        top_dirs=tops,
+        n_files=commit.n_files,
+        added=commit.added,
+        deleted=commit.deleted,
+        n_binary=n_binary,
+        docs_only=bool(names) and names <= {"docs"},
+        tests_only=bool(names) and names <= {"test"},
+        ci_only=bool(names) and names <= {"ci"},
+    )
+
+
+__all__ = ["extract", "FEATURE_VERSION"]

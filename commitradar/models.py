@@ -1,0 +1,229 @@
+"""Plain data that crosses a stage boundary: mine → features → classifier → writer → report.
+
+Every class is a frozen dataclass that turns into JSON with :func:`to_dict`. ``Commit`` without the
+diff text is exactly one line of the dataset format in ``../shared/data/commits/``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+TIERS = ("high", "medium", "low")
+CHANGE_TYPES = (
+    "feature", "bugfix", "performance", "refactor", "test", "docs", "ci_build", "deps_config", "other",
+)
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    added: int | None  # None for binary files, as in the dataset
+    deleted: int | None
+
+    @property
+    def binary(self) -> bool:
+        return self.added is None
+
+    @property
+    def lines(self) -> int:
+        return (self.added or 0) + (self.deleted or 0)
+
+
+@dataclass(frozen=True)
+class Commit:
+    repo: str
+    sha: str
+    author: str
+    author_email_domain: str
+    authored_at: datetime
+    committed_at: datetime
+    parents: tuple[str, ...]
+    subject: str
+    body: str
+    files: tuple[FileChange, ...]
+    remote_url: str | None = field(default=None, compare=False)  # web page of the repository, when known
+    source_path: str | None = field(default=None, compare=False, repr=False)  # local clone, for lazy diffs
+
+    @property
+    def n_files(self) -> int:
+        return len(self.files)
+
+    @property
+    def added(self) -> int:
+        return sum(f.added or 0 for f in self.files)
+
+    @property
+    def deleted(self) -> int:
+        return sum(f.deleted or 0 for f in self.files)
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    def to_record(self) -> dict[str, Any]:
+        """The dataset line (``../shared/data/README.md``): no diff, no remote."""
+        return {
+            "repo": self.repo,
+            "sha": self.sha,
+            "author": self.author,
+            "author_email_domain": self.author_email_domain,
+            "authored_at": self.authored_at.isoformat(),
+            "committed_at": self.committed_at.isoformat(),
+            "parents": list(self.parents),
+            "subject": self.subject,
+            "body": self.body,
+            "files": [{"path": f.path, "added": f.added, "deleted": f.deleted} for f in self.files],
+            "n_files": self.n_files,
+            "added": self.added,
+            "deleted": self.deleted,
+        }
+
+    @classmethod
+    def from_record(cls, rec: dict[str, Any]) -> "Commit":
+        return cls(
+            repo=rec["repo"],
+            sha=rec["sha"],
+            author=rec.get("author") or "",
+            author_email_domain=rec.get("author_email_domain") or "",
+            authored_at=datetime.fromisoformat(rec["authored_at"]),
+            committed_at=datetime.fromisoformat(rec["committed_at"]),
+            parents=tuple(rec.get("parents") or ()),
+            subject=rec.get("subject") or "",
+            body=rec.get("body") or "",
+            files=tuple(
+                FileChange(f["path"], f.get("added"), f.get("deleted")) for f in rec.get("files") or ()
+            ),
+            remote_url=rec.get("remote_url"),
+        )
+
+
+@dataclass(frozen=True)
+class CategoryStat:
+    category: str
+    files: int
+    added: int
+    deleted: int
+
+
+@dataclass(frozen=True)
+class Features:
+    """Deterministic facts about one commit (see ``commitradar.features``)."""
+
+    title: str  # subject without tags, conventional prefix and PR number
+    tags: tuple[str, ...]  # lower-cased PR-title tags, e.g. ("npu", "perf")
+    conventional_type: str | None
+    conventional_scope: str | None
+    breaking: bool
+    pr_number: int | None
+    is_revert: bool
+    is_merge: bool
+    is_dependency_bump: bool
+    categories: tuple[CategoryStat, ...]  # ordered by lines changed, largest first
+    top_dirs: tuple[str, ...]
+    n_files: int
+    added: int
+    deleted: int
+    n_binary: int
+    docs_only: bool
+    tests_only: bool
+    ci_only: bool
+
+    @property
+    def category_names(self) -> frozenset[str]:
+        return frozenset(c.category for c in self.categories)
+
+    @property
+    def lines(self) -> int:
+        return self.added + self.deleted
+
+
+@dataclass(frozen=True)
+class Verdict:
+    tier: str
+    change_type: str
+    reasons: tuple[str, ...]  # rule hits / strongest features, human-readable
+    classifier: str  # registry name that decided, e.g. "rules:default", "model"
+    probabilities: dict[str, float] | None = None  # calibrated tier probabilities, when a model decided
+
+
+@dataclass(frozen=True)
+class Insights:
+    architecture: str = ""
+    performance: str = ""
+    security: str = ""
+    maintainability: str = ""
+
+
+@dataclass(frozen=True)
+class Prose:
+    """The writer's answer. Which fields are filled depends on the tier's schema."""
+
+    summary: tuple[str, ...]
+    impact: tuple[str, ...] = ()
+    insights: Insights | None = None
+    risks: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    source: str = "deterministic"  # deterministic | llm | fallback
+    note: str = ""  # visible marker, e.g. why the LLM answer was not used
+    tokens_in: int = 0
+    tokens_out: int = 0
+
+
+@dataclass(frozen=True)
+class Entry:
+    commit: Commit
+    features: Features
+    verdict: Verdict
+    prose: Prose
+
+
+@dataclass(frozen=True)
+class DayReport:
+    repo: str
+    remote_url: str | None
+    start: datetime
+    end: datetime
+    timezone: str
+    entries: tuple[Entry, ...]  # ordered: tier (high first), then time (newest first)
+    classifier: str
+    writer: str
+    notes: tuple[str, ...] = ()  # one-line remarks shown in the report (no LLM configured, budget hit, ...)
+    usage: dict[str, Any] | None = None  # LLM accounting (tokens per tier, calls, failures), if an LLM wrote
+
+    @property
+    def label(self) -> str:
+        """The day (or window) the report is about, e.g. ``2026-02-03``."""
+        first = self.start.date()
+        last = (self.end - timedelta(microseconds=1)).date()
+        return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
+
+    def count(self, tier: str) -> int:
+        return sum(1 for e in self.entries if e.verdict.tier == tier)
+
+
+def to_dict(obj: Any) -> Any:
+    """JSON-ready view of any dataclass above (datetimes as ISO strings, diffs dropped)."""
+    if isinstance(obj, Commit):
+        rec = obj.to_record()
+        rec["remote_url"] = obj.remote_url
+        return rec
+    if isinstance(obj, FileChange):
+        return {"path": obj.path, "added": obj.added, "deleted": obj.deleted}
+    if isinstance(obj, datetime):
+        return obj.isoformat()
+    if hasattr(obj, "__dataclass_fields__"):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: to_dict(v) for k, v in obj.items()}
+    if isinstance(obj, frozenset):
+        return sorted(obj)
+    return obj
+
+
+__all__ = [
+    "TIERS", "CHANGE_TYPES", "FileChange", "Commit", "CategoryStat", "Features", "Verdict", "Insights",
+    "Prose", "Entry", "DayReport", "to_dict",
+]

@@ -1,0 +1,80 @@
+"""The report pipeline: sources → features → classifier → writer → DayReport. No I/O of its own
+beyond what the chosen source does; the CLI and tests call these functions."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable, Iterator, Sequence
+
+from . import dataset, mining
+from .classifier import Classifier, get_classifier
+from .config import Config
+from .features import extract
+from .features.paths import freeze_mapping
+from .mining import LocalRepo, Window
+from .models import TIERS, Commit, DayReport, Entry
+from .writer import Writer, get_writer
+
+TIER_RANK = {tier: i for i, tier in enumerate(TIERS)}
+
+
+def git_source(repos: Sequence[LocalRepo], window: Window, branch: str | None = None) -> Iterator[tuple[str, str | None, list[Commit]]]:
+    for repo in repos:
+        yield repo.name, repo.web_url, mining.mine(repo, window, branch)
+
+
+def dataset_source(paths: Sequence[str], window: Window) -> Iterator[tuple[str, str | None, list[Commit]]]:
+    """Commits of a dataset file inside the window, one group per repository (in file order)."""
+    groups: dict[str, list[Commit]] = defaultdict(list)
+    for c in dataset.read_commits(*paths):
+        groups[c.repo]  # keep every repository, even one with no commit that day
+        if window.contains(c.committed_at):
+            groups[c.repo].append(c)
+    for repo, commits in groups.items():
+        remote = next((c.remote_url for c in commits if c.remote_url), None)
+        if remote is None and repo.count("/") == 1:
+            remote = f"https://github.com/{repo}"  # dataset repos are GitHub owner/name
+        yield repo, remote, sorted(commits, key=lambda c: c.committed_at, reverse=True)
+
+
+def build_report(
+    repo: str,
+    remote_url: str | None,
+    window: Window,
+    commits: Iterable[Commit],
+    config: Config,
+    classifier: Classifier,
+    writer: Writer,
+) -> DayReport:
+    mapping = freeze_mapping(dict(config.categories))
+    commits = list(commits)
+    feats = [extract(c, mapping) for c in commits]
+    verdicts = classifier.classify(list(zip(commits, feats))) if commits else []
+    items = sorted(zip(commits, feats, verdicts),
+                   key=lambda x: (TIER_RANK[x[2].tier], -x[0].committed_at.timestamp()))
+    result = writer.write(items, config.lang) if items else None
+    entries = tuple(Entry(c, f, v, p) for (c, f, v), p in zip(items, result.proses if result else []))
+    return DayReport(
+        repo=repo,
+        remote_url=remote_url,
+        start=window.start,
+        end=window.end,
+        timezone=window.timezone,
+        entries=entries,
+        classifier=classifier.name,
+        writer=writer.name,
+        notes=tuple(result.notes) if result else (),
+        usage=result.usage if result else None,
+    )
+
+
+def sources(window: Window, repos: Sequence[LocalRepo] = (), commits_files: Sequence[str] = (), branch: str | None = None):
+    return dataset_source(commits_files, window) if commits_files else git_source(repos, window, branch)
+
+
+def run(config: Config, window: Window, repos: Sequence[LocalRepo] = (), commits_files: Sequence[str] = ()) -> Iterator[DayReport]:
+    """One DayReport per repository (opened clones, or the repositories of dataset files)."""
+    source = sources(window, repos, commits_files, config.branch)
+    classifier = get_classifier(config)
+    writer = get_writer(config)
+    for repo, remote, commits in source:
+        yield build_report(repo, remote, window, commits, config, classifier, writer)
