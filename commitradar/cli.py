@@ -145,6 +145,9 @@ def cmd_report(args) -> int:
     out = Path(config.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out} is not a folder")
+    existing = next((p for p in (out.absolute(), *out.absolute().parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise InputError(f"--out {out}: {existing} is a file, not a folder")
     # Every repository is opened (URLs mirrored) before any work, so a bad one fails fast and loses nothing.
     repos = [] if args.commits else [open_repo(spec, config.cache()) for spec in config.repos]
     if config.dry_run:

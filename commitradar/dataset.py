@@ -56,6 +56,39 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def atomic_write_many(items: Iterable[tuple[Path, bytes]]) -> None:
+    """Like :func:`atomic_write` for several files that belong together (a report and its JSON twin):
+    every temp file is written first, then all are renamed, so a failure leaves none of them behind."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in items:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            except OSError as exc:
+                raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
+            staged.append((tmp, path))
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.chmod(tmp, 0o644)
+            except OSError as exc:
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        for tmp, path in staged:
+            if path.is_dir():
+                raise OutputError(f"cannot write {path}: it is a folder")
+        for i, (tmp, path) in enumerate(staged):
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+            staged[i] = ("", path)
+    finally:
+        for tmp, _ in staged:
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
+
+
 def write_commits(path: str | os.PathLike, commits: Iterable[Commit]) -> int:
     p = Path(path)
     lines = [json.dumps(c.to_record(), ensure_ascii=False) + "\n" for c in commits]

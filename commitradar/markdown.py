@@ -26,9 +26,13 @@ def _literal(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
 
 
+_BLOCK_START = re.compile(r"^(?:[-+]|\d{1,9}[.)])(?=\s|$)")
+
+
 def inline(text: str, in_table: bool = False) -> str:
     """Literal inline text on one line: Markdown and HTML specials backslash-escaped, ``&`` as an entity.
-    Balanced single-backtick spans stay code spans (their content cannot format anything)."""
+    Balanced single-backtick spans stay code spans (their content cannot format anything). A leading
+    ``-``/``+``/``1.`` is escaped too, so text after a list bullet cannot open a nested list or a rule."""
     text = clean(text)
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
@@ -37,6 +41,23 @@ def inline(text: str, in_table: bool = False) -> str:
         out.append(span.replace("|", "\\|") if in_table else span)
         pos = m.end()
     out.append(_literal(text[pos:]))
+    result = "".join(out)
+    m = _BLOCK_START.match(result)
+    if m:
+        result = result[: m.end() - 1] + "\\" + result[m.end() - 1:]
+    return result
+
+
+def plain(text: str) -> str:
+    """What a reader sees of ``inline(text)`` once rendered: escapes gone, code spans as their text.
+    GitHub slugs headings from this rendered text."""
+    text = clean(text)
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(text[pos:m.start()])
+        out.append(clean(m.group(1)))
+        pos = m.end()
+    out.append(text[pos:])
     return "".join(out)
 
 
@@ -54,15 +75,24 @@ def code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+# Symbols that Unicode calls Alphabetic (circled/squared/negative letters): github-slugger keeps them.
+_ALPHABETIC_SYMBOLS = ((0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189))
+
+
+def _slug_keeps(ch: str) -> bool:
+    if ch in " -":
+        return True
+    cat = unicodedata.category(ch)
+    if cat[0] in ("L", "M") or cat in ("Nd", "Nl", "Pc"):
+        return True
+    return any(lo <= ord(ch) <= hi for lo, hi in _ALPHABETIC_SYMBOLS)
+
+
 def github_slug(heading: str) -> str:
-    """GitHub's id for a heading: lower-case; only letters, marks, numbers, ``_``, ``-`` and spaces kept;
-    spaces become ``-``. Emoji and punctuation vanish (so ``📊 统计摘要`` → ``-统计摘要``)."""
-    out = []
-    for ch in heading.lower():
-        cat = unicodedata.category(ch)
-        if ch in (" ", "-", "_") or cat[0] in ("L", "M", "N"):
-            out.append("-" if ch == " " else ch)
-    return "".join(out)
+    """GitHub's id for a heading (github-slugger): lower-case; letters, marks, decimal and letter numbers,
+    connector punctuation (``_``), ``-`` and spaces kept (other numbers like ``²`` go); spaces become ``-``.
+    Emoji and punctuation vanish (so ``📊 统计摘要`` → ``-统计摘要``)."""
+    return "".join("-" if ch == " " else ch for ch in heading.lower() if _slug_keeps(ch))
 
 
 class SlugBook:

@@ -211,14 +211,37 @@ def first_parent_shas(path: Path, branch: str, window: Window) -> list[str]:
     return shas
 
 
-def _to_commit(repo: LocalRepo, pd_commit, files: list[FileChange]) -> Commit:
-    msg = pd_commit.msg.replace("\r\n", "\n")
+def read_idents(path: Path, shas: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+    """sha → (author name, author email, message), re-encoded to UTF-8 by git itself.
+
+    git honours each commit's ``encoding`` header (e.g. Latin-1 commits made with
+    ``i18n.commitEncoding``); bytes that are still not UTF-8 (no header) become U+FFFD, never an error.
+    """
+    proc = subprocess.run(
+        ["git", "-C", str(path), "log", "-z", "--no-walk=unsorted", "--stdin", "--encoding=UTF-8",
+         "--format=%H%n%an%n%ae%n%B"],
+        input="\n".join(shas).encode() + b"\n", capture_output=True,
+    )
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"git log failed in {path}: {err[-1] if err else proc.returncode}")
+    out: dict[str, tuple[str, str, str]] = {}
+    for record in proc.stdout.split(b"\0"):
+        if not record.strip():
+            continue
+        sha, name, email, msg = (record.lstrip(b"\n").split(b"\n", 3) + [b"", b"", b""])[:4]
+        out[sha.decode("ascii")] = tuple(x.decode("utf-8", "replace") for x in (name, email, msg))
+    return out
+
+
+def _to_commit(repo: LocalRepo, pd_commit, files: list[FileChange], ident: tuple[str, str, str] | None = None) -> Commit:
+    name, email, msg = ident or (pd_commit.author.name or "", pd_commit.author.email or "", pd_commit.msg)
+    msg = msg.replace("\r\n", "\n").strip()
     subject, _, body = msg.partition("\n")
-    email = pd_commit.author.email or ""
     return Commit(
         repo=repo.name,
         sha=pd_commit.hash,
-        author=pd_commit.author.name or "",
+        author=name,
         author_email_domain=email.rsplit("@", 1)[-1] if "@" in email else "",
         authored_at=pd_commit.author_date,
         committed_at=pd_commit.committer_date,
@@ -240,6 +263,7 @@ def mine(repo: LocalRepo, window: Window, branch: str | None = None) -> list[Com
     shas = first_parent_shas(repo.path, branch, window)
     if not shas:
         return []
+    idents = read_idents(repo.path, shas)
     git = Git(str(repo.path))
     try:
         commits = []
@@ -247,7 +271,7 @@ def mine(repo: LocalRepo, window: Window, branch: str | None = None) -> list[Com
             c = git.get_commit(sha)
             parent = c.parents[0] if c.parents else "--root"
             numstat = _git(repo.path, "diff-tree", "-r", "-z", "--numstat", "-M", "--no-commit-id", parent, sha)
-            commits.append(_to_commit(repo, c, parse_numstat(numstat)))
+            commits.append(_to_commit(repo, c, parse_numstat(numstat), idents.get(sha)))
         return commits
     finally:
         git.clear()

@@ -14,7 +14,7 @@ from typing import Callable
 import jinja2
 
 from . import markdown as md
-from .dataset import atomic_write
+from .dataset import atomic_write_many
 from .i18n import CHANGE_TYPE_NAMES, TIER_EMOJI, t
 from .mining import commit_url
 from .models import TIERS, DayReport, to_dict
@@ -67,10 +67,11 @@ def build_view(report: DayReport, lang: str) -> dict:
         tier_view = {"tier": tier, "heading": heading, "slug": slugs.slug(heading), "entries": []}
         for e in entries:
             c = e.commit
-            slugs.slug(md.clean(c.subject) or c.sha[:7])
+            entry_title = c.subject if md.clean(c.subject) else c.sha[:7]
+            slugs.slug(md.plain(entry_title))  # GitHub slugs the rendered heading text
             tier_view["entries"].append({
                 "anchor": f"commit-{c.sha[:12]}",
-                "title": c.subject or c.sha[:7],
+                "title": entry_title,
                 "sha": c.sha,
                 "short": c.sha[:7],
                 "url": commit_url(c.remote_url or report.remote_url, c.sha),
@@ -84,6 +85,13 @@ def build_view(report: DayReport, lang: str) -> dict:
                              if e.prose.insights and getattr(e.prose.insights, k)],
             })
         tiers.append(tier_view)
+    # An explicit anchor must not equal any heading's slug (a commit titled "commit-<sha>" would win).
+    for tier_view in tiers:
+        for view in tier_view["entries"]:
+            if view["anchor"] in slugs.seen:
+                view["anchor"] = f"commit-{view['sha']}"
+                while view["anchor"] in slugs.seen:
+                    view["anchor"] += "-x"
     table = sorted(report.entries, key=lambda e: e.commit.committed_at, reverse=True)
     usage = report.usage or {}
     return {
@@ -139,9 +147,6 @@ def write_report(report: DayReport, out_dir: Path, lang: str = "zh", formats=("m
     """Render every format first, then write each atomically: a failure leaves no partial file."""
     base = report_path(out_dir, report)
     rendered = [(OUTPUTS.get(f), OUTPUTS.get(f).render(report, lang)) for f in formats]
-    paths = []
-    for output, text in rendered:
-        path = base.with_name(base.name + output.suffix)
-        atomic_write(path, text.encode("utf-8"))
-        paths.append(path)
-    return paths
+    files = [(base.with_name(base.name + output.suffix), text.encode("utf-8")) for output, text in rendered]
+    atomic_write_many(files)
+    return [path for path, _ in files]

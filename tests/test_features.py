@@ -1,0 +1,251 @@
+"""Features: PR-title parsing (examples + hypothesis properties) and path categories / diff size."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from commitradar.features import extract
+from commitradar.features.paths import DEFAULT_MAPPING, area, categorize, freeze_mapping
+from commitradar.features.title import (
+    CONVENTIONAL_TYPES, TAG_ALIASES, is_dependency_bump, is_merge_subject, is_revert, normalize_tag,
+    parse_pr_number, parse_title, split_tag,
+)
+from commitradar.models import Commit, FileChange
+
+T0 = datetime(2026, 3, 10, 10, 0, tzinfo=timezone.utc)
+
+
+def make_commit(subject: str = "x", files=(), parents=("p",), body: str = "") -> Commit:
+    return Commit("o/r", "a" * 40, "A", "example.com", T0, T0, tuple(parents), subject, body,
+                  tuple(FileChange(*f) for f in files))
+
+
+# ------------------------------------------------------------------------------ title: examples
+
+
+@pytest.mark.parametrize("subject, tags, title", [
+    ("[NPU] support dsv32 radixcache on ascend (#17964)", ("npu",), "support dsv32 radixcache on ascend"),
+    ("[Perf] Use safetensors `load_file` in multithread loader (#18124)", ("perf",),
+     "Use safetensors `load_file` in multithread loader"),
+    ("[BugFix][Model] Fix weight loading (#1)", ("bugfix", "model"), "Fix weight loading"),
+    ("[Diffsuion & JIT_kernel] QKNorm cross heads kernel (#18073)", ("diffsuion", "jit_kernel"),
+     "QKNorm cross heads kernel"),
+    ("[4/n jit_kernel restruct] Move norm kernels", ("jit_kernel restruct",), "Move norm kernels"),
+    ("[MiMoV2Flash] [feat]: support two batch overlap (#17634)", ("mimov2flash", "feat"), "support two batch overlap"),
+    ("[HiCache]: Support DeepSeek v32 cpu offloading (#17415)", ("hicache",), "Support DeepSeek v32 cpu offloading"),
+    ("[Feat] [310p] Support w8a8sc quantization method (#7075)", ("feat", "310p"), "Support w8a8sc quantization method"),
+    ("Fix a crash on empty batches [NPU]", ("npu",), "Fix a crash on empty batches"),
+    ("[Performance] Optimize radix cache eviction (#14339)", ("perf",), "Optimize radix cache eviction"),
+    ("[Bug Fix] [Ascend] x", ("bugfix", "npu"), "x"),
+])
+def test_tags(subject, tags, title):
+    parts = parse_title(subject)
+    assert parts.tags == tags
+    assert parts.title == title
+
+
+def test_series_tag():
+    parts = parse_title("[4/n jit_kernel restruct] Move norm kernels")
+    assert parts.series == "4/n"
+    assert split_tag("12 / N  foo") == ("12/n", ["foo"])
+    assert split_tag("Diffsuion & JIT_kernel") == (None, ["diffsuion", "jit_kernel"])
+
+
+@pytest.mark.parametrize("subject, ctype, scope, breaking, title", [
+    ("feat(model)!: add Step-3.5-Flash (#18084)", "feat", "model", True, "add Step-3.5-Flash"),
+    ("fix(scheduler): handle empty batch", "fix", "scheduler", False, "handle empty batch"),
+    ("refactor!: drop the v0 engine", "refactor", None, True, "drop the v0 engine"),
+    ("perf: faster top-k", "perf", None, False, "faster top-k"),
+    ("docs(readme): typo", "docs", "readme", False, "typo"),
+    ("chore(deps): bump torch from 2.5 to 2.6", "chore", "deps", False, "bump torch from 2.5 to 2.6"),
+    ("[PD] feat: support mooncake transfer (#17866)", "feat", None, False, "support mooncake transfer"),
+    ("[Bugfix] Fix Mistral Large 3 (#18065)", "fix", None, False, "Fix Mistral Large 3"),
+    ("feat: add X\n\nBREAKING CHANGE: y", "feat", None, True, "add X"),
+    ("Update: not a conventional type", None, None, False, "Update: not a conventional type"),
+    ("model: support Step-3.5-Flash (#18084)", None, None, False, "model: support Step-3.5-Flash"),
+])
+def test_conventional_prefix(subject, ctype, scope, breaking, title):
+    parts = parse_title(subject)
+    assert (parts.conventional_type, parts.conventional_scope, parts.breaking, parts.title) == (ctype, scope, breaking, title)
+
+
+@pytest.mark.parametrize("subject, pr", [
+    ("model: support Step-3.5-Flash (#18084)", 18084),
+    ("Fix x #123", 123),
+    ("Fix x (#1) trailing words", None),
+    ("Fix issue #12 in the scheduler", None),
+    ("Revert \"Fix (#1)\" (#2)", 2),
+    ("no number", None),
+    pytest.param("(#" + "9" * 5000 + ")", None, id="5000-digits"),  # not a PR number; must not crash int()
+    ("Fix x (#\u0663\u0664)", None),  # Arabic-Indic digits are not a PR number
+])
+def test_pr_number(subject, pr):
+    assert parse_pr_number(subject) == pr
+    assert parse_title(subject).pr_number == pr
+
+
+def test_revert_merge_bump():
+    assert is_revert('Revert "[Perf] Faster sampler (#99)" (#106)')
+    assert is_revert("[Revert] x") and is_revert("revert: x")
+    assert not is_revert("Reverting is hard, a doc")
+    assert is_merge_subject("Merge pull request #12 from a/b")
+    assert is_merge_subject("Merge branch 'main' into topic")
+    assert not is_merge_subject("Merged the two configs")
+    for s in ("Bump torch from 2.5 to 2.6", "[CI] Bump actions/checkout from 4 to 6 (#7070)",
+              "Upgrade transformers to 4.57", "update vllm version to v0.11.0", "pin numpy==1.26"):
+        assert is_dependency_bump(s), s
+    assert is_dependency_bump("x", ("deps",)) and is_dependency_bump("x", (), "deps")
+    for s in ("Update the README", "Fix the version check", "Add a model"):
+        assert not is_dependency_bump(s), s
+
+
+def test_extract_uses_title_and_merge_parents():
+    f = extract(make_commit('Revert "feat: x" (#5)'))
+    assert f.is_revert and f.pr_number == 5 and not f.is_merge
+    f = extract(make_commit("Merge branch 'topic'", parents=("a", "b")))
+    assert f.is_merge
+    f = extract(make_commit("some title", parents=("a", "b")))
+    assert f.is_merge  # a two-parent commit is a merge whatever its subject says
+    assert extract(make_commit("[Deps] Upgrade torch to 2.6")).is_dependency_bump
+
+
+# ------------------------------------------------------------------------------ title: properties
+
+_tag_chars = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"),
+                           exclude_characters="[]&+,|")
+tag_text = st.text(_tag_chars, min_size=1, max_size=20).filter(
+    lambda t: t.strip() and t == t.strip() and not split_tag(t)[0] and "  " not in t and not t.endswith(":"))
+words = st.lists(st.from_regex(r"[a-z][a-z0-9]{0,8}", fullmatch=True), min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_parse_never_crashes_and_is_consistent(subject):
+    parts = parse_title(subject)
+    first = subject.strip().splitlines()[0] if subject.strip() else ""
+    assert parts.title in first  # only prefixes/suffixes are removed
+    assert parts.title == parts.title.strip()
+    assert all(t == t.lower() and t for t in parts.tags)
+    assert len(set(parts.tags)) == len(parts.tags)
+    assert parts.pr_number == parse_pr_number(first)
+    assert parts.conventional_type in (None, *CONVENTIONAL_TYPES.values())
+    assert parse_title(subject) == parts  # deterministic
+    is_revert(subject), is_merge_subject(subject), is_dependency_bump(subject, parts.tags)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_parse_ignores_surrounding_whitespace(subject):
+    assert parse_title(f"  {subject}\t ") == parse_title(subject.strip())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.lists(tag_text, min_size=1, max_size=4), words, st.none() | st.integers(1, 999_999),
+       st.sampled_from(["", " "]))
+def test_tags_round_trip(tags, title_words, pr, sep):
+    title = "Add " + " ".join(title_words)
+    subject = sep.join(f"[{t}]" for t in tags) + " " + title + (f" (#{pr})" if pr else "")
+    parts = parse_title(subject)
+    expected = list(dict.fromkeys(normalize_tag(t) for t in tags))
+    assert list(parts.tags) == expected
+    assert parts.title == title
+    assert parts.pr_number == pr
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(CONVENTIONAL_TYPES)), st.none() | st.from_regex(r"[a-z][a-z0-9_/-]{0,10}", fullmatch=True),
+       st.booleans(), words, st.lists(tag_text, max_size=2))
+def test_conventional_round_trip(ctype, scope, bang, title_words, tags):
+    title = "add " + " ".join(title_words)
+    prefix = ctype + (f"({scope})" if scope else "") + ("!" if bang else "") + ": "
+    subject = "".join(f"[{t}] " for t in tags) + prefix + title
+    parts = parse_title(subject)
+    assert parts.conventional_type == CONVENTIONAL_TYPES[ctype]
+    assert parts.conventional_scope == scope
+    assert parts.breaking == (bang or "breaking" in parts.tags)
+    assert parts.title == title
+
+
+@given(st.sampled_from(sorted(TAG_ALIASES)))
+def test_aliases_normalize_case_and_space(alias):
+    assert normalize_tag(alias.upper()) == TAG_ALIASES[alias]
+    assert normalize_tag(f"  {alias}  ") == TAG_ALIASES[alias]
+
+
+# ------------------------------------------------------------------------------ paths
+
+
+@pytest.mark.parametrize("path, category", [
+    ("csrc/attention/attn.cu", "kernel"),
+    ("sgl-kernel/csrc/moe.cuh", "kernel"),
+    ("python/sglang/jit_kernel/norm.py", "kernel"),
+    ("vllm/model_executor/models/llama.py", "model"),
+    ("python/sglang/srt/models/step3p5.py", "model"),
+    ("python/sglang/srt/configs/step3p5.py", "model"),
+    ("python/sglang/srt/managers/scheduler.py", "core"),
+    ("tests/test_engine.py", "test"),
+    ("vllm_ascend/tests/ut/test_x.py", "test"),
+    ("pkg/test_utils_test.py", "test"),
+    (".github/workflows/ci.yml", "ci"),
+    (".buildkite/pipeline.yaml", "ci"),
+    ("docs/source/index.md", "docs"),
+    ("README.md", "docs"),
+    ("requirements/cuda.txt", "deps_config"),
+    ("requirements-dev.txt", "deps_config"),
+    ("pyproject.toml", "deps_config"),
+    ("CMakeLists.txt", "build"),
+    ("docker/Dockerfile.npu", "build"),
+    ("setup.py", "build"),
+    ("benchmarks/bench_serving.py", "benchmark"),
+    ("examples/offline_inference.py", "examples"),
+    ("assets/logo.png", "other"),
+])
+def test_default_categories(path, category):
+    assert categorize(path) == category
+
+
+def test_mapping_is_configurable():
+    mapping = freeze_mapping({"kernel": ["csrc/**"], "docs": ["manual/**"]})
+    assert categorize("csrc/a.cpp", mapping) == "kernel"
+    assert categorize("src/a.cu", mapping) == "other"  # *.cu is no longer a kernel pattern
+    assert categorize("manual/x.txt", mapping) == "docs"
+    assert categorize("README.md", mapping) != "docs"
+    assert categorize("src/a.cu", DEFAULT_MAPPING) == "kernel"  # defaults untouched
+    assert [c for c, _ in mapping][:3] == ["ci", "docs", "test"]  # order kept
+
+
+def test_area():
+    assert area("python/sglang/srt/models/x.py", 2) == "python/sglang"
+    assert area("setup.py") == "."
+
+
+def test_diff_size_and_only_flags():
+    f = extract(make_commit("x", [("src/a.py", 10, 2), ("src/b.cu", 5, 5), ("img/logo.png", None, None)]))
+    assert (f.n_files, f.added, f.deleted, f.n_binary) == (3, 15, 7, 1)
+    assert f.lines == 22
+    assert {c.category for c in f.categories} == {"core", "kernel", "other"}
+    assert f.categories[0].category == "kernel" or f.categories[0].added + f.categories[0].deleted >= 10
+    assert not (f.docs_only or f.tests_only or f.ci_only)
+    assert extract(make_commit("d", [("docs/a.md", 3, 0), ("README.md", 1, 1)])).docs_only
+    assert extract(make_commit("t", [("tests/a.py", 3, 0), ("x/tests/b.py", 1, 1)])).tests_only
+    assert extract(make_commit("c", [(".github/workflows/a.yml", 3, 0)])).ci_only
+    empty = extract(make_commit("e", []))
+    assert not (empty.docs_only or empty.tests_only or empty.ci_only) and empty.n_files == 0
+    cat = {c.category: c for c in f.categories}
+    assert (cat["core"].files, cat["core"].added, cat["core"].deleted) == (1, 10, 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=30).filter(lambda p: "\x00" not in p),
+                          st.none() | st.integers(0, 10_000), st.integers(0, 10_000)), max_size=20))
+def test_extract_counts_are_sums(files):
+    files = [(p, a, None if a is None else d) for p, a, d in files]
+    f = extract(make_commit("x", files))
+    assert f.n_files == len(files)
+    assert f.added == sum(a or 0 for _, a, _ in files)
+    assert f.deleted == sum(d or 0 for _, _, d in files)
+    assert f.n_binary == sum(a is None for _, a, _ in files)
+    assert sum(c.files for c in f.categories) == len(files)

@@ -1,0 +1,411 @@
+"""The rendered report: table escaping and 目录 anchors (hypothesis), golden files, --lang en, JSON twin.
+
+The Markdown checks below are written independently of ``commitradar.markdown``: a GFM table-row
+splitter, a small CommonMark inline-to-text renderer for headings, and github-slugger's rules.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from commitradar.classifier import get_classifier
+from commitradar.config import Config
+from commitradar.mining import open_repo, resolve_window
+from commitradar.models import Commit, FileChange
+from commitradar.pipeline import build_report, run
+from commitradar.report import render_json, render_markdown, write_report
+from commitradar.writer import get_writer
+
+from conftest import DAY, GitRepo, build_day_repo
+
+GOLDEN = Path(__file__).parent / "golden"
+CONFIG = Config(classifier="rules", tz="Asia/Shanghai")
+WINDOW = resolve_window(DAY, tz="Asia/Shanghai")
+
+# ------------------------------------------------------------------------------ independent checkers
+
+_ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def inline_text(src: str) -> str:
+    """CommonMark inline → text content, for what our reports contain: backslash escapes, code spans,
+    entities; raw HTML tags are dropped. (Emphasis can't occur: ``*``/``_`` are escaped in our output.)"""
+    out, i, n = [], 0, len(src)
+    while i < n:
+        ch = src[i]
+        if ch == "\\" and i + 1 < n and src[i + 1] in _ASCII_PUNCT:
+            out.append(src[i + 1])
+            i += 2
+        elif ch == "`":
+            j = i
+            while j < n and src[j] == "`":
+                j += 1
+            run_len = j - i
+            k = j
+            close = -1
+            while k < n:
+                if src[k] == "`":
+                    e = k
+                    while e < n and src[e] == "`":
+                        e += 1
+                    if e - k == run_len:
+                        close = k
+                        break
+                    k = e
+                else:
+                    k += 1
+            if close < 0:
+                out.append(src[i:j])
+                i = j
+                continue
+            content = src[j:close].replace("\n", " ")
+            if len(content) >= 2 and content[0] == " " and content[-1] == " " and content.strip(" "):
+                content = content[1:-1]
+            out.append(content)
+            i = close + run_len
+        elif ch == "&" and _ENTITY.match(src, i):
+            m = _ENTITY.match(src, i)
+            out.append(html.unescape(m.group(0)))
+            i = m.end()
+        elif ch == "<" and re.match(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?>", src[i:]):
+            i += re.match(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?>", src[i:]).end()
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _alphabetic_symbol(ch: str) -> bool:
+    o = ord(ch)
+    return 0x24B6 <= o <= 0x24E9 or 0x1F130 <= o <= 0x1F189
+
+
+def gh_slug(text: str) -> str:
+    """github-slugger: lower-case, then remove Other_Number, all punctuation but connectors and ``-``,
+    symbols, controls/format/private/unassigned and separators but `` ``; Alphabetic is never removed."""
+    kept = []
+    for ch in text.lower():
+        cat = unicodedata.category(ch)
+        removed = (cat == "No" or cat in ("Pd", "Ps", "Pe", "Pi", "Pf", "Po") or cat[0] in ("S", "Z")
+                   or cat in ("Cc", "Cf", "Co", "Cn"))
+        if ch in (" ", "-"):
+            removed = False
+        if cat[0] == "L" or cat == "Nl" or _alphabetic_symbol(ch):
+            removed = False
+        if not removed:
+            kept.append(ch)
+    return "".join(kept).replace(" ", "-")
+
+
+class Slugger:
+    def __init__(self):
+        self.occurrences: dict[str, int] = {}
+
+    def slug(self, text: str) -> str:
+        original = result = gh_slug(text)
+        while result in self.occurrences:
+            self.occurrences[original] += 1
+            result = f"{original}-{self.occurrences[original]}"
+        self.occurrences[result] = 0
+        return result
+
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+
+
+def _heading(line: str) -> str | None:
+    m = _ATX.match(line)
+    if not m:
+        return None
+    content = re.sub(r"(?:^|[ \t]+)#+[ \t]*$", "", m.group(2) or "")
+    return inline_text(content).strip()
+
+
+def heading_texts(doc: str) -> list[str]:
+    """Text of every ATX heading, in order (closing ``#`` sequence removed, inline rendered)."""
+    return [h for h in map(_heading, doc.split("\n")) if h is not None]
+
+
+def anchors(doc: str) -> list[tuple[str, str]]:
+    """Every link target of the document as (id, text of the heading it lands on): explicit
+    ``<a id>`` anchors (landing on the next heading) and heading slugs, in document order."""
+    lines = doc.split("\n")
+    slugger = Slugger()
+    out = []
+    for i, line in enumerate(lines):
+        m = re.fullmatch(r'<a id="([^"]+)"></a>', line)
+        if m:
+            nxt = next(h for h in map(_heading, lines[i + 1:]) if h is not None)
+            out.append((m.group(1), nxt))
+        h = _heading(line)
+        if h is not None:
+            out.append((slugger.slug(h), h))
+    return out
+
+
+def toc_links(doc: str) -> list[tuple[str, str]]:
+    """(visible link text, target id) of every 目录 entry."""
+    lines = doc.split("\n")
+    start = next(i for i, ln in enumerate(lines) if re.match(r"^#{1,6} .*(目录|Contents)$", ln))
+    links = []
+    for ln in lines[start + 1:]:
+        if _ATX.match(ln):
+            break
+        m = re.match(r"^\s*- \[(.*)\]\(#([^()\s]*)\)\s*$", ln)
+        if m:
+            links.append((inline_text(m.group(1)), m.group(2)))
+    return links
+
+
+def assert_links_resolve(doc: str) -> None:
+    targets = anchors(doc)
+    ids = [x for x, _ in targets]
+    assert len(ids) == len(set(ids)), f"duplicate anchors: {[x for x in ids if ids.count(x) > 1]}"
+    where = dict(targets)
+    links = toc_links(doc)
+    assert links, "no 目录 links"
+    for text, target in links:
+        assert target in where, (target, ids)
+        assert where[target] == text, f"link {text!r} lands on heading {where[target]!r}"
+    # no setext headings sneak in (a --- right under a text line would be one)
+    lines = doc.split("\n")
+    for i, ln in enumerate(lines[1:], 1):
+        if re.match(r"^ {0,3}(=+|-+)[ \t]*$", ln):
+            assert lines[i - 1].strip() == "", f"setext heading at line {i}: {lines[i - 1]!r}"
+
+
+INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")  # zero-width, bidi, line separators
+
+
+def split_row(line: str) -> list[str]:
+    """GFM table row → cells: ``|`` splits unless it is written ``\\|``."""
+    body = line.strip()
+    assert body.startswith("|") and body.endswith("|") and not body.endswith("\\|"), line
+    cells, cur, i = [], [], 1
+    while i < len(body) - 1:
+        if body[i] == "\\" and body[i + 1] == "|":
+            cur.append("\\|")
+            i += 2
+            continue
+        if body[i] == "|":
+            cells.append("".join(cur))
+            cur = []
+        else:
+            cur.append(body[i])
+        i += 1
+    cells.append("".join(cur))
+    return cells
+
+
+def table_rows(doc: str) -> list[str]:
+    lines = doc.split("\n")
+    i = next(i for i, ln in enumerate(lines) if re.fullmatch(r"\|(?:\s*:?-+:?\s*\|){3}", ln))
+    assert len(split_row(lines[i - 1])) == 3  # header
+    rows = []
+    for ln in lines[i + 1:]:
+        if not ln.strip():
+            break
+        rows.append(ln)
+    return rows
+
+
+# ------------------------------------------------------------------------------ building reports in-process
+
+T0 = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)
+FILESETS = {
+    "model": (("pkg/models/new_model.py", 420, 0), ("pkg/configs/new_model.py", 40, 0), ("tests/test_new.py", 30, 0)),
+    "kernel": (("csrc/attn.cu", 300, 80), ("pkg/core/engine.py", 40, 10)),
+    "docs": (("docs/guide.md", 20, 3),),
+    "binary": (("assets/logo.png", None, None),),
+    "none": (),
+}
+
+
+def make_commit(i: int, subject: str, author: str = "A", files: str = "docs", body: str = "") -> Commit:
+    sha = f"{i:02x}" + "ab" * 19
+    return Commit("org/proj", sha, author, "example.com", T0 + timedelta(minutes=i), T0 + timedelta(minutes=i),
+                  ("0" * 40,), subject, body, tuple(FileChange(*f) for f in FILESETS[files]),
+                  remote_url="https://github.com/org/proj")
+
+
+def render(commits, lang="zh", config=CONFIG):
+    report = build_report("org/proj", "https://github.com/org/proj", WINDOW, commits, config,
+                          get_classifier(config), get_writer(config))
+    return report, render_markdown(report, lang)
+
+
+# ------------------------------------------------------------------------------ properties
+
+nasty = st.text(
+    st.one_of(st.characters(codec="utf-8"), st.sampled_from(list("|<>`\\\n\r\t#[]()*_&!~-=+:.0123456789 \x00\x1b\u2028\u202e"))),
+    max_size=60,
+)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(nasty, nasty, st.sampled_from(sorted(FILESETS)), nasty), min_size=1, max_size=4))
+def test_any_message_one_row_three_columns_and_links_resolve(items):
+    commits = [make_commit(i, subj, author, files, body) for i, (subj, author, files, body) in enumerate(items)]
+    report, doc = render(commits)
+    rows = table_rows(doc)
+    assert len(rows) == len(commits)
+    for row in rows:
+        assert len(split_row(row)) == 3, row
+    assert "\r" not in doc
+    assert_links_resolve(doc)
+    # every commit heading renders to the commit's visible text
+    texts = heading_texts(doc)
+    for e in report.entries:
+        visible = re.sub(r" {2,}", " ", "".join(
+            " " if ch in "\r\n\t" else ch for ch in e.commit.subject
+            if (unicodedata.category(ch) != "Cc" or ch in "\r\n\t") and not INVISIBLE.match(ch))).strip()
+        if visible and "`" not in visible:
+            assert any(t == visible for t in texts), (visible, texts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(nasty)
+def test_escaped_cell_round_trips_to_the_visible_text(text):
+    from commitradar.markdown import cell, clean, inline
+
+    rendered = inline_text(cell(text).replace("\\|", "|"))
+    if "`" not in text:
+        assert rendered.strip() == clean(text) or (not clean(text) and rendered == " ")
+    assert "\n" not in inline(text) and "\n" not in cell(text)
+
+
+# ------------------------------------------------------------------------------ targeted examples
+
+
+def test_heading_collisions_with_tier_headings_resolve():
+    # A commit whose rendered title slugs exactly like a later tier heading, spelled with a code span
+    # (the slug must be taken from the rendered text, not the source) and one like a commit anchor.
+    commits = [
+        make_commit(1, "-低重要度变更 ` (1)`", files="kernel"),
+        make_commit(2, "🟢 低重要度变更 (1)", files="kernel"),
+        make_commit(3, "统计摘要", files="docs"),
+        make_commit(4, "📊 统计摘要", files="kernel"),
+        make_commit(5, "commit-05" + "ab" * 5, files="kernel"),
+        make_commit(6, "x", files="docs"),
+        make_commit(7, "", files="docs"),
+        make_commit(8, "\x00\x01", files="docs"),
+        make_commit(9, "- 1. nested? ---", files="docs"),
+    ]
+    _, doc = render(commits)
+    assert_links_resolve(doc)
+    assert len(table_rows(doc)) == len(commits)
+
+
+def test_slugger_rules():
+    assert gh_slug("📊 统计摘要") == "-统计摘要"
+    assert gh_slug("🔴 高重要度变更 (2)") == "-高重要度变更-2"
+    assert gh_slug("Foo_Bar: x² ½ Ⓐ—y") == "foo_bar-x--ⓐy"
+    s = Slugger()
+    assert [s.slug(x) for x in ("a", "a", "a-1", "a")] == ["a", "a-1", "a-1-1", "a-2"]
+    from commitradar.markdown import SlugBook, github_slug
+
+    for text in ("Foo_Bar: x² ½ Ⓐ—y", "Ⅻ roman", "a‿b", "éÉ ß", "x\u00a0y", "١٢٣"):
+        assert github_slug(text) == gh_slug(text), text
+    book, mine = SlugBook(), Slugger()
+    for x in ("a", "a", "a-1", "a", "b", "a-2"):
+        assert book.slug(x) == mine.slug(x)
+
+
+def test_empty_day_report_says_so():
+    report, doc = render([])
+    assert "没有提交" in doc and "2026-03-10" in doc
+    assert "| 提交时间 |" not in doc
+    _, doc_en = render([], lang="en")
+    assert "No commits on 2026-03-10 (Asia/Shanghai)." in doc_en
+
+
+def test_json_twin_carries_everything(day_repo):
+    repo, shas = day_repo
+    local = open_repo(str(repo.path), repo.path.parent / "cache")
+    (report,) = list(run(CONFIG, WINDOW, [local]))
+    data = json.loads(render_json(report))
+    assert data["format_version"] == 1 and data["label"] == DAY and data["lang"] == "zh"
+    assert data["stats"] == {"total": 8, "high": report.count("high"), "medium": report.count("medium"),
+                             "low": report.count("low")}
+    assert data["stats"]["high"] + data["stats"]["medium"] + data["stats"]["low"] == 8
+    assert data["classifier"] == "rules:default" and data["writer"] == "deterministic"
+    assert data["timezone"] == "Asia/Shanghai" and data["start"] == "2026-03-10T00:00:00+08:00"
+    by_sha = {e["commit"]["sha"]: e for e in data["entries"]}
+    feat = by_sha[shas["feat"]]
+    f = feat["features"]
+    assert f["conventional_type"] == "feat" and f["conventional_scope"] == "model" and f["breaking"] is True
+    assert f["pr_number"] == 104 and f["n_binary"] == 1 and f["n_files"] == 4
+    assert {c["category"] for c in f["categories"]} == {"model", "test", "other"}
+    assert feat["verdict"]["tier"] in ("high", "medium", "low")
+    assert feat["verdict"]["change_type"] == "feature"
+    assert feat["verdict"]["reasons"] and all(isinstance(r, str) for r in feat["verdict"]["reasons"])
+    assert feat["prose"]["summary"] and feat["prose"]["source"] == "deterministic"
+    assert feat["commit"]["files"][0].keys() == {"path", "added", "deleted"}
+    assert by_sha[shas["merge"]]["features"]["is_merge"] is True
+    assert by_sha[shas["revert"]]["features"]["is_revert"] is True
+    assert by_sha[shas["deps"]]["features"]["is_dependency_bump"] is True
+    assert by_sha[shas["docs"]]["features"]["docs_only"] is True
+    assert by_sha[shas["ci"]]["features"]["ci_only"] is True
+    assert by_sha[shas["tests"]]["features"]["tests_only"] is True
+    # entries: high first, then newest first within a tier
+    order = [(["high", "medium", "low"].index(e["verdict"]["tier"]), -datetime.fromisoformat(e["commit"]["committed_at"]).timestamp())
+             for e in data["entries"]]
+    assert order == sorted(order)
+
+
+def test_english_report(day_repo):
+    repo, _ = day_repo
+    local = open_repo(str(repo.path), repo.path.parent / "cache")
+    (report,) = list(run(Config(classifier="rules", tz="Asia/Shanghai", lang="en"), WINDOW, [local]))
+    doc = render_markdown(report, "en")
+    assert doc.startswith("# Daily update report (2026-03-10)\n")
+    for s in ("| Committed | Author | Message |", "### 📊 Summary", "### 📋 Contents", "Change type", "Importance"):
+        assert s in doc, s
+    assert not re.search(r"[\u4e00-\u9fff]", doc), "Chinese text in an English report"
+    assert_links_resolve(doc)
+
+
+def test_write_report_paths_and_atomicity(day_repo, tmp_path):
+    repo, _ = day_repo
+    local = open_repo(str(repo.path), repo.path.parent / "cache")
+    (report,) = list(run(CONFIG, WINDOW, [local]))
+    paths = write_report(report, tmp_path, "zh")
+    assert [p.relative_to(tmp_path).as_posix() for p in paths] == [
+        "reports/2026/demo/2026-03-10.md", "reports/2026/demo/2026-03-10.json"]
+    assert sorted(p.name for p in paths[0].parent.iterdir()) == ["2026-03-10.json", "2026-03-10.md"]  # no temp files
+
+
+# ------------------------------------------------------------------------------ golden files
+
+
+@pytest.fixture(scope="module")
+def golden_repo(tmp_path_factory):
+    repo = GitRepo(tmp_path_factory.mktemp("golden") / "proj")
+    build_day_repo(repo)
+    repo.git("remote", "add", "origin", "https://github.com/demo-org/proj.git")
+    return repo
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_golden_report(golden_repo, lang):
+    local = open_repo(str(golden_repo.path), golden_repo.path.parent / "cache")
+    (report,) = list(run(Config(classifier="rules", tz="Asia/Shanghai", lang=lang), WINDOW, [local]))
+    doc = render_markdown(report, lang)
+    path = GOLDEN / f"report-{lang}.md"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(doc, encoding="utf-8")
+    assert path.exists(), f"missing {path}: run UPDATE_GOLDEN=1 python -m pytest tests/test_report.py"
+    assert doc == path.read_text(encoding="utf-8"), f"{path} differs (UPDATE_GOLDEN=1 to regenerate, then review)"
+    assert_links_resolve(doc)
+    assert len(table_rows(doc)) == 8
