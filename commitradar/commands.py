@@ -1,6 +1,235 @@
-"""Subcommands around the importance model: ``labels``, ``train``, ``evaluate`` (see :mod:`.classifier.model`)."""
+"""Subcommands around the importance model: ``labels``, ``train``, ``evaluate`` (see :mod:`.classifier.model`).
+
+``add_model_commands`` is called by :func:`commitradar.cli.build_parser`. Like every command, each one parses
+flags, calls one library function and prints where the output went; user mistakes raise
+:class:`~commitradar.errors.CommitradarError` and ``cli.main`` turns them into one ``commitradar: error:`` line.
+"""
 from __future__ import annotations
+
+import argparse
+import sys
+
+EPILOG_LABELS_IMPORT = """\
+examples:
+  commitradar labels import ../shared/reference/argus-reports/*.md --out data/labels/argus.jsonl
+  commitradar labels import report.md > labels.jsonl
+
+Each commit of a report becomes one JSON line {repo, date, sha, tier, change_type, source}. Entries are found
+on their **SHA**: lines (or bare commit links in the early flat format); the SHA is the full one when the
+commit link gives it. Every row of the report's commit table must have an entry and the per-tier counts must
+agree with its 统计摘要 line: each disagreement is printed as 'commitradar: warning: ...' on stderr, and the
+import still succeeds (exit 0).
+"""
 
 
 def add_model_commands(sub, formatter) -> None:
     """Registered by the model issue; the report pipeline does not depend on them."""
+    labels_sub = _add_labels(sub, formatter)
+    _add_labels_suggest_add(labels_sub, formatter)
+    _add_train(sub, formatter)
+    _add_evaluate(sub, formatter)
+
+
+# ------------------------------------------------------------------------------------------- labels
+
+
+def _add_labels(sub, formatter):
+    """``labels`` is a group: ``labels import`` here, ``labels suggest`` / ``labels add`` in
+    :func:`_add_labels_suggest_add`. Returns the group's subparsers action."""
+    p = sub.add_parser("labels", help="import, suggest and record labels (tier + change type per commit)",
+                       description="Labels are small facts (sha, repo, date, tier, change type, reason) that "
+                       "train and evaluate the importance model.", formatter_class=formatter)
+    p.set_defaults(func=lambda args, _p=p: _print_help(_p))
+    labels_sub = p.add_subparsers(dest="labels_command", metavar="ACTION", parser_class=type(p))
+
+    q = labels_sub.add_parser("import", help="turn reports of the reference format into labels JSONL",
+                              description="Parse daily reports of the reference (argus) format into labels.",
+                              epilog=EPILOG_LABELS_IMPORT, formatter_class=formatter)
+    q.add_argument("reports", nargs="+", metavar="REPORT.md", help="report files (several allowed)")
+    q.add_argument("--out", metavar="FILE", help="labels JSONL to write (default: standard output)")
+    q.set_defaults(func=cmd_labels_import)
+    return labels_sub
+
+
+def _print_help(p: argparse.ArgumentParser) -> int:
+    p.print_help(sys.stderr)
+    return 2
+
+
+def cmd_labels_import(args) -> int:
+    from .labels import import_reports, write_labels
+
+    labels, warnings = import_reports(args.reports)
+    if not getattr(args, "quiet", False):
+        for w in warnings:
+            print(f"commitradar: warning: {w}", file=sys.stderr)
+    n = write_labels(args.out, labels)  # None → stdout
+    if args.out:
+        print(f"{args.out}: {n} labels from {len(args.reports)} reports ({len(warnings)} warnings)")
+    return 0
+
+
+# ------------------------------------------------------------------------- suggest, add, train, evaluate
+
+SHARED = "../shared/data"
+EPILOG_TRAIN = f"""\
+example (the shipped model):
+  commitradar train --labels {SHARED}/labels/expert_train.jsonl data/labels/manual.jsonl \\
+      --commits {SHARED}/commits/*.jsonl.gz --out data/model
+
+Labels join to commits by full or abbreviated SHA. Writes model.skops (skops format, no pickle),
+neighbours.npz, model_card.json and MODEL_CARD.md (data hash, counts, cross-validated metrics grouped by
+date, library and feature versions). Embeddings are cached (COMMITRADAR_CACHE), so retraining is quick.
+"""
+EPILOG_EVALUATE = f"""\
+examples:
+  commitradar evaluate --labels held_out.jsonl --commits {SHARED}/commits/*.jsonl.gz --json eval/result.json
+  commitradar evaluate --labels data/labels/manual.jsonl --commits {SHARED}/commits/*.jsonl.gz --cv 5
+
+Without --model and --cv it scores the shipped model as it is. Compared side by side: majority class,
+rules:default, rules:argus, embedding-only, model (rules + embedding). Writes JSON, Markdown and a
+confusion-matrix PNG (beside the JSON; default evaluation/evaluation.json).
+"""
+
+
+def _add_labels_suggest_add(labels_sub, formatter) -> None:
+    q = labels_sub.add_parser("suggest", help="list the unlabeled commits the model is least sure about",
+                              description="Uncertainty sampling: entropy of the calibrated tier probabilities "
+                              "plus a bonus for likely-high commits. Label the printed SHAs with `labels add`.",
+                              formatter_class=formatter)
+    q.add_argument("--n", type=int, default=20, help="how many to list")
+    q.add_argument("--commits", nargs="+", required=True, metavar="FILE", help="dataset files to pick from")
+    q.add_argument("--labels", nargs="*", default=[], metavar="FILE", help="labels already made (skipped)")
+    q.add_argument("--until", metavar="YYYY-MM-DD", help="only commits up to this date")
+    q.add_argument("--exclude-repo", action="append", default=[], metavar="OWNER/NAME",
+                   help="never suggest this repository (repeatable), e.g. one held out for judging")
+    q.add_argument("--model", dest="model_dir", metavar="DIR", help="model folder (default: shipped)")
+    q.add_argument("--high-weight", type=float, default=1.0, help="bonus weight of P(high) in the score")
+    q.add_argument("--cache", metavar="DIR", help="cache folder (embeddings)")
+    q.set_defaults(func=cmd_labels_suggest)
+
+    q = labels_sub.add_parser("add", help="record a judgment (one label) in a labels file",
+                              description="Append one label, made by reading the commit against the rubric "
+                              "(../shared/docs/importance-rubric.md). The commit must exist in --commits.",
+                              formatter_class=formatter)
+    q.add_argument("sha", help="full or abbreviated SHA (at least 7 hex digits)")
+    q.add_argument("--tier", required=True, choices=("high", "medium", "low"))
+    q.add_argument("--type", required=True, dest="change_type",
+                   choices=("feature", "bugfix", "performance", "refactor", "test", "docs", "ci_build", "deps_config", "other"))
+    q.add_argument("--reason", required=True, help="one sentence: why this tier")
+    q.add_argument("--commits", nargs="+", required=True, metavar="FILE", help="dataset files holding the commit")
+    q.add_argument("--to", default="data/labels/manual.jsonl", metavar="FILE", help="labels file to append to")
+    q.add_argument("--annotator", default="commitradar", help="who judged")
+    q.add_argument("--replace", action="store_true", help="replace an existing label of this commit")
+    q.set_defaults(func=cmd_labels_add)
+
+
+def _add_train(sub, formatter) -> None:
+    p = sub.add_parser("train", help="train the importance model from labels", epilog=EPILOG_TRAIN,
+                       description="Fit the tier and change-type model (MiniLM embedding + rule features, "
+                       "calibrated) on labeled commits; cross-validate it by date; save it with a model card.",
+                       formatter_class=formatter)
+    p.add_argument("--labels", nargs="+", required=True, metavar="FILE", help="labels JSONL files")
+    p.add_argument("--commits", nargs="+", required=True, metavar="FILE", help="dataset files (.jsonl[.gz])")
+    p.add_argument("--out", required=True, metavar="DIR", help="model folder to write")
+    p.add_argument("--cv", type=int, default=5, metavar="K", help="folds (grouped by date) for the card")
+    p.add_argument("--min-high-recall", type=float, default=0.75, help="tier policy: high recall to reach")
+    p.add_argument("--max-llm-share", type=float, default=0.65, help="tier policy: most commits sent to the LLM")
+    p.add_argument("--cache", metavar="DIR", help="cache folder (embeddings)")
+    p.set_defaults(func=cmd_train)
+
+
+def _add_evaluate(sub, formatter) -> None:
+    p = sub.add_parser("evaluate", help="measure classifiers against labels", epilog=EPILOG_EVALUATE,
+                       description="Accuracy, macro-F1, per-class precision/recall/F1, Cohen's kappa, high-tier "
+                       "recall and LLM share of every compared classifier.", formatter_class=formatter)
+    p.add_argument("--labels", nargs="+", required=True, metavar="FILE", help="labels JSONL files")
+    p.add_argument("--commits", nargs="+", required=True, metavar="FILE", help="dataset files (.jsonl[.gz])")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--model", dest="model_dir", metavar="DIR", help="score this trained model (default: shipped)")
+    g.add_argument("--cv", type=int, metavar="K", help="instead: retrain every model in K folds grouped by date")
+    p.add_argument("--json", default="evaluation/evaluation.json", metavar="OUT", help="JSON to write")
+    p.add_argument("--cache", metavar="DIR", help="cache folder (embeddings)")
+    p.set_defaults(func=cmd_evaluate)
+
+
+def _config(args):
+    from .config import load_config
+
+    return load_config(getattr(args, "config", None), overrides={"cache_dir": getattr(args, "cache", None),
+                                                                 "model_dir": getattr(args, "model_dir", None)})
+
+
+def cmd_labels_suggest(args) -> int:
+    from .classifier.suggest import suggest
+    from .labels import read_labels
+    from .markdown import clean
+
+    config = _config(args)
+    done = {lab.sha for path in args.labels for lab in read_labels(path)}
+    rows = suggest(config.model_dir, args.commits, done, args.n, args.until, args.exclude_repo, config.cache(),
+                   args.high_weight)
+    print("sha\trepo\tdate\tP(high)\tP(medium)\tP(low)\tsubject")
+    for r in rows:
+        if any(r.sha.startswith(d) for d in done if len(d) < 40):
+            continue
+        print(f"{r.sha[:12]}\t{r.repo}\t{r.date}\t{r.p_high:.2f}\t{r.p_medium:.2f}\t{r.p_low:.2f}\t{clean(r.subject)[:100]}")
+    return 0
+
+
+def cmd_labels_add(args) -> int:
+    from pathlib import Path
+
+    from .dataset import read_commits
+    from .errors import InputError
+    from .labels import Label, read_labels, write_labels
+
+    commits = read_commits(*args.commits)
+    matches = [c for c in commits if c.sha.startswith(args.sha.lower())]
+    if not matches:
+        raise InputError(f"no commit {args.sha} in {', '.join(args.commits)}")
+    if len({c.sha for c in matches}) > 1:
+        raise InputError(f"{args.sha} is ambiguous: " + ", ".join(sorted({c.sha[:12] for c in matches})))
+    c = matches[0]
+    label = Label(sha=c.sha, repo=c.repo, date=c.committed_at.date().isoformat(), tier=args.tier,
+                  change_type=args.change_type, source="manual", reason=args.reason, annotator=args.annotator)
+    path = Path(args.to)
+    existing = read_labels(path) if path.is_file() else []
+    if any(lab.sha == c.sha for lab in existing):
+        if not args.replace:
+            raise InputError(f"{c.sha[:12]} is already labeled in {path} (use --replace)")
+        existing = [lab for lab in existing if lab.sha != c.sha]
+    write_labels(path, sorted(existing + [label], key=lambda lab: (lab.date, lab.sha)))
+    print(f"{path}: {c.sha[:12]} {c.repo} {label.date} → {args.tier} / {args.change_type}")
+    return 0
+
+
+def cmd_train(args) -> int:
+    from pathlib import Path
+
+    from .classifier.evaluation import PolicyTarget
+    from .classifier.training import train
+
+    config = _config(args)
+    card = train(args.labels, args.commits, Path(args.out), config.cache(), folds=args.cv,
+                 target=PolicyTarget(args.min_high_recall, args.max_llm_share), progress=not args.quiet)
+    m = card["cv"]["models"]["model"]
+    print(f"{args.out}: {card['n_labels']} labels ({', '.join(f'{k} {v}' for k, v in card['tier_counts'].items())}); "
+          f"{args.cv}-fold CV by date: macro-F1 {m['macro_f1']:.3f}, high recall {m['high_recall']:.3f}, "
+          f"LLM share {m['llm_share']:.3f}")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from pathlib import Path
+
+    from .classifier.evaluation import comparison_markdown
+    from .classifier.training import evaluate, write_evaluation
+
+    config = _config(args)
+    result = evaluate(args.labels, args.commits, None if args.cv else config.model_dir, config.cache(),
+                      folds=args.cv, progress=not args.quiet)
+    print(comparison_markdown(result, f"evaluation ({result['mode']}, {result['n']} labeled commits)"))
+    for path in write_evaluation(result, Path(args.json)):
+        print(path)
+    return 0
