@@ -1,0 +1,306 @@
+"""The importance model: MiniLM embedding + rule features + numeric stats → calibrated tier and type.
+
+Estimators follow scikit-learn: ``ImportanceModel.fit(X, tiers, types)`` / ``predict(X)``. Columns of X are
+the 384-d embedding followed by :func:`commitradar.features.vector.hand_features`. Tier probabilities are
+calibrated (sigmoid, inner CV); a :class:`TierPolicy` turns them into tiers and favours high-tier recall.
+
+Saved with skops (no pickle): ``model.skops`` is loaded only after checking that every type in it is a
+scikit-learn/numpy type, and ``model_card.json`` must match this package's feature and vector versions and
+scikit-learn's major version.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import InputError
+from ..features import FEATURE_VERSION
+from ..features.embedding import DIM, MODEL_NAME, TEXT_VERSION, Embedder
+from ..features.vector import VECTOR_VERSION, hand_feature_names, hand_matrix
+from ..models import TIERS, Commit, Features, Verdict
+
+MODEL_FILE = "model.skops"
+NEIGHBOURS_FILE = "neighbours.npz"
+CARD_FILE = "model_card.json"
+CARD_MD = "MODEL_CARD.md"
+MODEL_FORMAT = 1
+SAFE_PREFIXES = ("sklearn.", "numpy.", "builtins.", "scipy.")
+
+
+@dataclass(frozen=True)
+class TierPolicy:
+    """high if P(high) ≥ high_threshold; else medium if P(high)+P(medium) ≥ medium_threshold; else low."""
+
+    high_threshold: float = 0.3
+    medium_threshold: float = 0.5
+
+    def apply(self, proba: np.ndarray, classes: Sequence[str]) -> list[str]:
+        idx = {c: i for i, c in enumerate(classes)}
+        p_high = proba[:, idx["high"]]
+        p_mid = proba[:, idx["medium"]]
+        return ["high" if h >= self.high_threshold else "medium" if h + m >= self.medium_threshold else "low"
+                for h, m in zip(p_high, p_mid)]
+
+
+def _column_pipeline(columns: str, C: float, class_weight="balanced"):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    n_hand = len(hand_feature_names())
+    parts = []
+    if columns in ("both", "embedding"):
+        parts.append(("embedding", "passthrough", list(range(DIM))))
+    if columns in ("both", "hand"):
+        parts.append(("hand", StandardScaler(), list(range(DIM, DIM + n_hand))))
+    return Pipeline([
+        ("columns", ColumnTransformer(parts)),
+        ("logreg", LogisticRegression(C=C, class_weight=class_weight, max_iter=5000)),
+    ])
+
+
+def make_tier_estimator(columns: str = "both", C: float = 0.5, calibrate: bool = True):
+    from sklearn.calibration import CalibratedClassifierCV
+
+    base = _column_pipeline(columns, C)
+    return CalibratedClassifierCV(base, method="sigmoid", cv=5) if calibrate else base
+
+
+def make_type_estimator(C: float = 1.0):
+    return _column_pipeline("both", C)
+
+
+def make_embedding_only(C: float = 2.0):
+    """Plain logistic regression on the MiniLM vector (the baseline the model must beat)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+
+
+def design_matrix(items: Sequence[tuple[Commit, Features]], embedder: Embedder) -> np.ndarray:
+    emb = embedder.embed([c for c, _ in items])
+    return np.hstack([emb, hand_matrix(items)]).astype(np.float32)
+
+
+@dataclass
+class ImportanceModel:
+    """Tier + change-type estimators, the tier policy and the labeled neighbours used for reasons."""
+
+    policy: TierPolicy = field(default_factory=TierPolicy)
+    C: float = 0.5
+    tier_estimator: object = None
+    type_estimator: object = None
+    embedding_estimator: object = None  # the "embedding-only" baseline head, shipped for side-by-side evaluation
+    neighbour_vectors: np.ndarray | None = None
+    neighbour_shas: np.ndarray | None = None
+    neighbour_tiers: np.ndarray | None = None
+
+    def fit(self, X: np.ndarray, tiers: Sequence[str], types: Sequence[str], shas: Sequence[str] = ()) -> "ImportanceModel":
+        self.tier_estimator = make_tier_estimator("both", self.C).fit(X, np.asarray(tiers))
+        self.type_estimator = make_type_estimator().fit(X, np.asarray(types))
+        self.embedding_estimator = make_embedding_only().fit(X[:, :DIM], np.asarray(tiers))
+        self.neighbour_vectors = X[:, :DIM].astype(np.float16)
+        self.neighbour_shas = np.asarray([s[:12] for s in shas] if len(shas) else [""] * len(X))
+        self.neighbour_tiers = np.asarray(tiers)
+        return self
+
+    @property
+    def classes_(self) -> list[str]:
+        return list(self.tier_estimator.classes_)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return self.tier_estimator.predict_proba(X)
+
+    def predict(self, X: np.ndarray) -> list[str]:
+        return self.policy.apply(self.predict_proba(X), self.classes_)
+
+    def predict_embedding_only(self, X: np.ndarray) -> list[str]:
+        return list(self.embedding_estimator.predict(X[:, :DIM]))
+
+    def predict_type(self, X: np.ndarray) -> list[str]:
+        return list(self.type_estimator.predict(X))
+
+    # ---------------------------------------------------------------- reasons
+
+    def strongest_features(self, X: np.ndarray, tiers: Sequence[str], k: int = 2) -> list[list[str]]:
+        """Hand features pushing hardest towards each predicted tier (coef × scaled value)."""
+        est = self.tier_estimator
+        pipe = est.calibrated_classifiers_[0].estimator if hasattr(est, "calibrated_classifiers_") else est
+        logreg = pipe.named_steps["logreg"]
+        cols = pipe.named_steps["columns"]
+        Z = cols.transform(X)
+        names = (["embedding"] * DIM if Z.shape[1] > len(hand_feature_names()) else []) + hand_feature_names()
+        classes = list(logreg.classes_)
+        out = []
+        for z, tier in zip(Z, tiers):
+            contrib = logreg.coef_[classes.index(tier)] * z
+            order = np.argsort(-contrib)
+            picked = [f"{names[i]} ({contrib[i]:+.2f})" for i in order if names[i] != "embedding" and contrib[i] > 0][:k]
+            out.append(picked)
+        return out
+
+    def neighbours(self, X: np.ndarray, k: int = 3) -> list[list[tuple[str, str, float]]]:
+        if self.neighbour_vectors is None or not len(self.neighbour_vectors):
+            return [[] for _ in range(len(X))]
+        ref = self.neighbour_vectors.astype(np.float32)
+        sims = X[:, :DIM] @ ref.T
+        out = []
+        for row in sims:
+            idx = np.argsort(-row)[:k]
+            out.append([(str(self.neighbour_shas[i])[:7], str(self.neighbour_tiers[i]), float(row[i])) for i in idx])
+        return out
+
+    # ---------------------------------------------------------------- persistence
+
+    def save(self, out_dir: Path, card: dict) -> None:
+        import skops.io as sio
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        sio.dump({"tier": self.tier_estimator, "type": self.type_estimator, "embedding": self.embedding_estimator},
+                 out_dir / MODEL_FILE)
+        np.savez_compressed(out_dir / NEIGHBOURS_FILE, vectors=self.neighbour_vectors,
+                            shas=self.neighbour_shas.astype("U12"), tiers=self.neighbour_tiers.astype("U6"))
+        card = {**card, "policy": asdict(self.policy), "C": self.C,
+                "model_sha256": hashlib.sha256((out_dir / MODEL_FILE).read_bytes()).hexdigest()}
+        (out_dir / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (out_dir / CARD_MD).write_text(card_markdown(card), encoding="utf-8")
+
+    @classmethod
+    def load(cls, model_dir: Path) -> tuple["ImportanceModel", dict]:
+        model_dir = Path(model_dir)
+        card_path = model_dir / CARD_FILE
+        if not card_path.is_file() or not (model_dir / MODEL_FILE).is_file():
+            raise InputError(f"no trained model in {model_dir} (expected {CARD_FILE} and {MODEL_FILE}; "
+                             "make one with `commitradar train`)")
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        check_compatible(card, model_dir)
+        import skops.io as sio
+
+        path = model_dir / MODEL_FILE
+        untrusted = sio.get_untrusted_types(file=path)
+        unsafe = [t for t in untrusted if not t.startswith(SAFE_PREFIXES)]
+        if unsafe:
+            raise InputError(f"{path} contains types that are not scikit-learn/numpy: {', '.join(unsafe[:5])}")
+        parts = sio.load(path, trusted=untrusted)
+        nb = np.load(model_dir / NEIGHBOURS_FILE, allow_pickle=False)
+        model = cls(policy=TierPolicy(**card["policy"]), C=card.get("C", 0.5), tier_estimator=parts["tier"],
+                    type_estimator=parts["type"], embedding_estimator=parts["embedding"], neighbour_vectors=nb["vectors"], neighbour_shas=nb["shas"],
+                    neighbour_tiers=nb["tiers"])
+        return model, card
+
+
+def library_versions() -> dict:
+    import sklearn
+
+    versions = {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__}
+    for mod in ("sentence_transformers", "torch", "skops"):
+        try:
+            versions[mod] = __import__(mod).__version__
+        except Exception:  # pragma: no cover - optional at card time
+            pass
+    return versions
+
+
+def compat_fields() -> dict:
+    return {"format": MODEL_FORMAT, "feature_version": FEATURE_VERSION, "vector_version": VECTOR_VERSION,
+            "embedding_model": MODEL_NAME, "embedding_text_version": TEXT_VERSION,
+            "hand_features": hand_feature_names()}
+
+
+def check_compatible(card: dict, where: Path) -> None:
+    import sklearn
+
+    mine = compat_fields()
+    for key in ("format", "feature_version", "vector_version", "embedding_model", "embedding_text_version"):
+        if card.get(key) != mine[key]:
+            raise InputError(f"model in {where} was made for {key} {card.get(key)!r}, this commitradar uses "
+                             f"{mine[key]!r}: retrain it with `commitradar train`")
+    if card.get("hand_features") != mine["hand_features"]:
+        raise InputError(f"model in {where} was made for other hand features: retrain it with `commitradar train`")
+    theirs = str(card.get("versions", {}).get("scikit-learn", "0")).split(".")[0]
+    if theirs != sklearn.__version__.split(".")[0]:
+        raise InputError(f"model in {where} was made with scikit-learn {card['versions'].get('scikit-learn')}, "
+                         f"this is {sklearn.__version__}: retrain it with `commitradar train`")
+
+
+def card_markdown(card: dict) -> str:
+    lines = [f"# Model card: commitradar importance model", "",
+             f"- trained: {card.get('trained_at', '?')}",
+             f"- data hash (sha256 of sorted sha,tier,type): `{card.get('data_hash', '?')}`",
+             f"- labels: {card.get('n_labels')} ({', '.join(f'{k} {v}' for k, v in card.get('tier_counts', {}).items())})",
+             f"- change types: {', '.join(f'{k} {v}' for k, v in card.get('type_counts', {}).items())}",
+             f"- label files: {', '.join(card.get('label_files', []))}",
+             f"- feature version {card.get('feature_version')}, vector version {card.get('vector_version')}, "
+             f"embedding {card.get('embedding_model')} (text v{card.get('embedding_text_version')})",
+             f"- tier policy: {card.get('policy')}",
+             f"- library versions: {', '.join(f'{k} {v}' for k, v in card.get('versions', {}).items())}",
+             f"- model.skops sha256: `{card.get('model_sha256', '?')}`", ""]
+    cv = card.get("cv")
+    if cv:
+        lines += [f"## Cross-validation ({cv.get('folds')} folds grouped by date)", "",
+                  "| model | macro-F1 | accuracy | high recall | high precision | κ | LLM share |",
+                  "|---|---|---|---|---|---|---|"]
+        for name, m in cv.get("models", {}).items():
+            lines.append(f"| {name} | {m['macro_f1']:.3f} | {m['accuracy']:.3f} | {m['high_recall']:.3f} | "
+                         f"{m['per_class']['high']['precision']:.3f} | {m['kappa']:.3f} | {m['llm_share']:.3f} |")
+        lines.append("")
+    lines += ["## Trust", "", "`model.skops` is a skops file, not a pickle: loading refuses any type outside "
+              "scikit-learn/numpy/scipy, and the card records its sha256.", ""]
+    return "\n".join(lines)
+
+
+class ModelClassifier:
+    """The ``model`` classifier: batch predict with reasons (rule hits, strongest features, neighbours)."""
+
+    name = "model"
+
+    def __init__(self, model: ImportanceModel, card: dict, embedder: Embedder) -> None:
+        self.model = model
+        self.card = card
+        self.embedder = embedder
+
+    @classmethod
+    def load(cls, model_dir: Path, config=None) -> "ModelClassifier":
+        model, card = ImportanceModel.load(model_dir)
+        cache = config.cache() if config is not None else None
+        return cls(model, card, Embedder(cache))
+
+    def classify(self, items: Sequence[tuple[Commit, Features]]) -> list[Verdict]:
+        from .presets import DEFAULT
+
+        if not items:
+            return []
+        X = design_matrix(items, self.embedder)
+        proba = self.model.predict_proba(X)
+        classes = self.model.classes_
+        tiers = self.model.policy.apply(proba, classes)
+        types = self.model.predict_type(X)
+        strongest = self.model.strongest_features(X, tiers)
+        near = self.model.neighbours(X)
+        out = []
+        for (c, f), tier, ctype, p, top, nb in zip(items, tiers, types, proba, strongest, near):
+            _, hits = DEFAULT.score(c, f)
+            reasons = [f"P(high)={p[classes.index('high')]:.2f}, P(medium)={p[classes.index('medium')]:.2f}"]
+            reasons += [f"rule {r.name}: {r.reason}" for r in hits]
+            if top:
+                reasons.append("strongest features: " + ", ".join(top))
+            if nb:
+                reasons.append("nearest labeled: " + ", ".join(f"{s} {t} ({sim:.2f})" for s, t, sim in nb))
+            probs = {k: round(float(v), 4) for k, v in zip(classes, p)}
+            out.append(Verdict(tier, ctype, tuple(reasons), self.name, probs))
+        return out
+
+
+def data_hash(shas: Sequence[str], tiers: Sequence[str], types: Sequence[str]) -> str:
+    rows = sorted(f"{s},{t},{y}" for s, t, y in zip(shas, tiers, types))
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+__all__ = ["ImportanceModel", "ModelClassifier", "TierPolicy", "design_matrix", "TIERS"]

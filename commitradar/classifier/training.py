@@ -1,0 +1,136 @@
+"""``train`` and ``evaluate``: labels + commit datasets → a model folder / a comparison of classifiers."""
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..dataset import atomic_write, read_commits
+from ..errors import InputError
+from ..features import extract
+from ..features.embedding import Embedder
+from ..models import Commit, Features
+from .evaluation import PolicyTarget, comparison_markdown, cross_validate, metrics, plot_confusions, tune_policy
+from .model import ImportanceModel, compat_fields, data_hash, design_matrix, library_versions
+
+log = logging.getLogger("commitradar")
+
+
+@dataclass
+class LabeledSet:
+    items: list[tuple[Commit, Features]]
+    tiers: list[str]
+    types: list[str]
+    dates: list[str]
+    shas: list[str]
+    sources: list[str]
+
+
+def load_labeled(label_files: Sequence[str], commit_files: Sequence[str]) -> LabeledSet:
+    """Join labels to commits (full or abbreviated SHA). Later files win for a SHA labeled twice."""
+    from ..labels import join_labels, read_labels
+
+    labels = [lab for path in label_files for lab in read_labels(path)]
+    if not labels:
+        raise InputError("no labels in " + ", ".join(label_files))
+    commits = read_commits(*commit_files)
+    pairs, unknown = join_labels(labels, commits)
+    if unknown:
+        log.warning("%d labels match no commit in the given datasets (e.g. %s)", len(unknown),
+                    ", ".join(lab.sha[:10] for lab in unknown[:3]))
+    by_sha: dict[str, tuple] = {}
+    for lab, commit in pairs:
+        by_sha[commit.sha] = (lab, commit)
+    if not by_sha:
+        raise InputError("no label matched a commit: check that --commits holds the labeled repositories")
+    rows = sorted(by_sha.values(), key=lambda lc: lc[1].sha)
+    items = [(c, extract(c)) for _, c in rows]
+    return LabeledSet(
+        items=items,
+        tiers=[lab.tier for lab, _ in rows],
+        types=[lab.change_type for lab, _ in rows],
+        dates=[c.committed_at.date().isoformat() for _, c in rows],
+        shas=[c.sha for _, c in rows],
+        sources=[lab.source for lab, _ in rows],
+    )
+
+
+def _say(msg: str) -> None:
+    log.info(msg)
+
+
+def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path, cache_dir: Path | None,
+          folds: int = 5, target: PolicyTarget = PolicyTarget(), C: float = 0.5, progress: bool = True) -> dict:
+    data = load_labeled(label_files, commit_files)
+    X = design_matrix(data.items, Embedder(cache_dir, progress=progress))
+    cv = cross_validate(X, data.items, data.tiers, data.types, data.dates, k=folds, target=target, C=C, progress=_say)
+    model = ImportanceModel(C=C).fit(X, data.tiers, data.types, data.shas)
+    model.policy = tune_policy(cv["oof_proba"], cv["classes"], data.tiers, target)
+    card = {
+        **compat_fields(),
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data_hash": data_hash(data.shas, data.tiers, data.types),
+        "n_labels": len(data.tiers),
+        "tier_counts": dict(Counter(data.tiers).most_common()),
+        "type_counts": dict(Counter(data.types).most_common()),
+        "label_files": [Path(p).name for p in label_files],
+        "repos": dict(Counter(c.repo for c, _ in data.items).most_common()),
+        "date_range": [min(data.dates), max(data.dates)],
+        "majority_tier": Counter(data.tiers).most_common(1)[0][0],
+        "policy_target": {"min_high_recall": target.min_high_recall, "max_llm_share": target.max_llm_share},
+        "versions": library_versions(),
+        "cv": {"folds": folds, "grouped_by": "date", "models": cv["models"]},
+    }
+    model.save(Path(out_dir), card)
+    return card
+
+
+def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir: Path | None, cache_dir: Path | None,
+             folds: int | None = None, progress: bool = True) -> dict:
+    """With ``folds``: cross-validated retraining of every compared model. Otherwise: score the trained model
+    in ``model_dir`` as it is (no retraining), beside the majority class, both rules presets and the
+    model's own embedding-only head."""
+    data = load_labeled(label_files, commit_files)
+    X = design_matrix(data.items, Embedder(cache_dir, progress=progress))
+    if folds:
+        if len(set(data.dates)) < folds:
+            raise InputError(f"--cv {folds} needs at least {folds} distinct dates, the labels have {len(set(data.dates))}")
+        cv = cross_validate(X, data.items, data.tiers, data.types, data.dates, k=folds, progress=_say)
+        return {"mode": f"cv{folds}", "n": len(data.tiers), "models": cv["models"]}
+    from .model import ImportanceModel as IM
+    from .rules import PRESETS
+
+    model, card = IM.load(model_dir)
+    preds = {
+        "majority": [card.get("majority_tier", "medium")] * len(data.tiers),
+        "rules:default": [PRESETS.get("default").decide(c, f).tier for c, f in data.items],
+        "rules:argus": [PRESETS.get("argus").decide(c, f).tier for c, f in data.items],
+        "embedding-only": model.predict_embedding_only(X),
+        "model": model.predict(X),
+    }
+    result = {name: metrics(data.tiers, p) for name, p in preds.items()}
+    types = model.predict_type(X)
+    from sklearn.metrics import f1_score
+
+    result["model"]["type_accuracy"] = float(np.mean(np.asarray(types) == np.asarray(data.types)))
+    result["model"]["type_macro_f1"] = float(f1_score(data.types, types, average="macro", zero_division=0))
+    return {"mode": "model", "model_dir": str(model_dir), "model_data_hash": card.get("data_hash"),
+            "n": len(data.tiers), "models": result}
+
+
+def write_evaluation(result: dict, json_path: Path) -> list[Path]:
+    """JSON at ``json_path``; Markdown and the confusion-matrix PNG beside it."""
+    json_path = Path(json_path)
+    md_path = json_path.with_suffix(".md")
+    png_path = json_path.with_name(json_path.stem + "-confusion.png")
+    atomic_write(json_path, (json.dumps(result, indent=2) + "\n").encode())
+    title = f"commitradar evaluation ({result['mode']}, {result['n']} labeled commits)"
+    atomic_write(md_path, (comparison_markdown(result, title) + f"\n![confusion matrices]({png_path.name})\n").encode())
+    plot_confusions(result, png_path)
+    return [json_path, md_path, png_path]

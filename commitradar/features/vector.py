@@ -1,0 +1,70 @@
+"""A fixed-order numeric view of ``Features`` (plus rule hits and the argus score) for trained models.
+
+``hand_features`` is a pure function; ``HAND_FEATURE_NAMES`` fixes the column order. Change either and
+bump ``VECTOR_VERSION``: models record it and refuse to load against another version.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..models import Commit, Features
+from .paths import CATEGORIES
+
+VECTOR_VERSION = 1
+
+CONVENTIONAL = ("feat", "fix", "perf", "refactor", "test", "docs", "ci", "build", "chore", "revert")
+TAGS = ("bugfix", "perf", "feat", "model", "misc", "docs", "ci", "test", "refactor", "npu", "amd", "quantization",
+        "quant", "spec", "pd", "kernel", "core", "lint", "build", "deps", "release", "feature", "bug", "ops",
+        "eplb", "moe", "platform", "attention", "lora", "multimodal", "bench", "benchmark", "example", "doc")
+PLATFORM_TAGS = frozenset(("npu", "amd", "xpu", "cpu", "hpu", "tpu", "mlu", "musa", "intel", "nvidia", "310p", "a2", "a3"))
+
+
+def _rule_names() -> list[str]:
+    from ..classifier.presets import DEFAULT
+
+    return [f"rule:{r.name}" for r in DEFAULT.rules] + [f"cap:{c.name}" for c in DEFAULT.caps]
+
+
+def hand_feature_names() -> list[str]:
+    return (
+        ["rules_score", "argus_score", "log_added", "log_deleted", "log_files", "log_source_lines", "log_body",
+         "n_tags", "has_pr", "breaking", "revert", "merge", "dep_bump", "docs_only", "tests_only", "ci_only",
+         "binary", "platform_tag", "no_prefix"]
+        + [f"frac:{c}" for c in CATEGORIES]
+        + [f"has:{c}" for c in CATEGORIES]
+        + [f"conv:{t}" for t in CONVENTIONAL]
+        + [f"tag:{t}" for t in TAGS]
+        + _rule_names()
+    )
+
+
+def hand_features(commit: Commit, feats: Features) -> np.ndarray:
+    from ..classifier.presets import ARGUS, DEFAULT
+
+    score, hits = DEFAULT.score(commit, feats)
+    hit_names = {r.name for r in hits}
+    argus_score, _ = ARGUS.score(commit, feats)
+    total = max(1, feats.lines)
+    per_cat = {c.category: c for c in feats.categories}
+    source = sum(c.added + c.deleted for c in feats.categories if c.category in ("core", "kernel", "model"))
+    tags = set(feats.tags)
+    values = [
+        score, argus_score, math.log1p(feats.added), math.log1p(feats.deleted), math.log1p(feats.n_files),
+        math.log1p(source), math.log1p(len(commit.body)), len(tags), feats.pr_number is not None, feats.breaking,
+        feats.is_revert, feats.is_merge, feats.is_dependency_bump, feats.docs_only, feats.tests_only, feats.ci_only,
+        feats.n_binary > 0, bool(tags & PLATFORM_TAGS), feats.conventional_type is None and not tags,
+    ]
+    values += [(per_cat[c].added + per_cat[c].deleted) / total if c in per_cat else 0.0 for c in CATEGORIES]
+    values += [c in per_cat for c in CATEGORIES]
+    values += [feats.conventional_type == t for t in CONVENTIONAL]
+    values += [t in tags for t in TAGS]
+    values += [r.name in hit_names for r in DEFAULT.rules]
+    values += [c.when(commit, feats) for c in DEFAULT.caps]
+    return np.asarray(values, dtype=np.float32)
+
+
+def hand_matrix(items) -> np.ndarray:
+    rows = [hand_features(c, f) for c, f in items]
+    return np.stack(rows) if rows else np.zeros((0, len(hand_feature_names())), dtype=np.float32)
