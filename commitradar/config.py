@@ -50,6 +50,7 @@ class LLMConfig:
     max_output_tokens_medium: int = 600
     run_token_budget: int = 400_000  # input + output tokens for the whole run
     max_failure_share: float = 0.2
+    backoff_base: float = 1.0  # seconds; retry waits are max(Retry-After, jittered base * 2**attempt)
 
 
 @dataclass(frozen=True)

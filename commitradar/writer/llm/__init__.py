@@ -1,0 +1,224 @@
+"""The ``openai`` writer: LLM prose for medium and high commits through any OpenAI-compatible endpoint.
+
+Modules, one job each: :mod:`.tokens` (estimates), :mod:`.excerpt` (diff excerpt under a per-tier budget),
+:mod:`..redact` (secrets out), :mod:`.prompt` (versioned templates), :mod:`.answer` (schemas, tolerant
+parsing, validation), :mod:`.client` (retries, backoff, response-format fallback), :mod:`.cache` (SQLite),
+:mod:`.usage` (accounting, run budget). This module only orchestrates:
+
+1. low tier → deterministic one-liner, zero tokens;
+2. cache hit → the stored answer, nothing sent;
+3. otherwise, with at most ``max_in_flight`` requests in flight: reserve the worst case from the run budget
+   (else deterministic prose with the budget marker), call, validate; on a bad answer (invalid JSON, schema
+   violation, empty, ``finish_reason == "length"``) one repair request; still bad → deterministic prose with
+   the fallback marker and the reason. Good answers are written to the cache as they arrive.
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+from dataclasses import replace
+from typing import Awaitable, Callable, Sequence
+
+from ...errors import InputError
+from ...features.paths import freeze_mapping
+from ...i18n import t
+from ...models import Prose
+from .. import WRITERS, Item, WriteResult
+from ..deterministic import write_one
+from .answer import AnswerError, parse_answer, to_prose, validate
+from .cache import AnswerCache
+from .client import Caller, CallFailed, Completion, FormatLadder
+from .prompt import PROMPT_VERSION, Request, build_request, repair_messages
+from .tokens import estimate_messages
+from .usage import TokenBudget, Usage
+
+MAX_SHAS_IN_NOTE = 8
+
+
+def check_completion(comp: Completion, tier: str) -> dict:
+    """The validated answer of a completion, or ``AnswerError``. Cut-off text is never used."""
+    if comp.finish_reason == "length":
+        raise AnswerError("cut off at the output token limit (finish_reason=length)")
+    if comp.finish_reason == "content_filter":
+        raise AnswerError("blocked by the server's content filter")
+    return validate(parse_answer(comp.text), tier)
+
+
+def run_coroutine(coro):
+    """``asyncio.run``, also from a thread that already runs an event loop (notebooks)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    th = threading.Thread(target=target)
+    th.start()
+    th.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+class LLMWriter:
+    def __init__(self, config, *, loader=None, sleep: Callable[[float], Awaitable[None]] | None = None,
+                 rng: random.Random | None = None, backoff_base: float | None = None) -> None:
+        llm = config.llm
+        if not llm.model:
+            raise InputError("--llm openai needs a model name: --llm-model, COMMITRADAR_LLM_MODEL or [llm] model")
+        self.config = config
+        self.llm = llm
+        self.name = f"openai:{llm.model}"
+        self.mapping = freeze_mapping(dict(config.categories))
+        self.loader = loader
+        self.sleep = sleep or asyncio.sleep
+        self.rng = rng or random.Random()
+        self.backoff_base = backoff_base if backoff_base is not None else getattr(llm, "backoff_base", 1.0)
+        self.budget = TokenBudget(llm.run_token_budget)  # per run: shared by every report this writer writes
+        self.ladder = FormatLadder()
+        self.cache_path = AnswerCache.default_path(config.cache())
+
+    # ------------------------------------------------------------------ public
+
+    def write(self, items: Sequence[Item], lang: str) -> WriteResult:
+        usage = Usage(model=self.llm.model, prompt_version=PROMPT_VERSION)
+        proses: list[Prose | None] = [None] * len(items)
+        jobs: list[tuple[int, Item, Request]] = []
+        for i, (commit, feats, verdict) in enumerate(items):
+            usage.add(verdict.tier, commits=1)
+            if verdict.tier == "low":
+                proses[i] = write_one(commit, feats, verdict, lang)
+                continue
+            req = build_request(commit, feats, verdict, lang, self.llm, self.mapping, self.loader)
+            usage.redactions += req.excerpt.redactions
+            jobs.append((i, (commit, feats, verdict), req))
+        if jobs:
+            for i, prose in run_coroutine(self._run(jobs, lang, usage)):
+                proses[i] = prose
+        usage.response_format = self.ladder.mode
+        notes = self._notes(usage, lang)
+        u = usage.to_dict()
+        return WriteResult(proses=proses, notes=notes, usage=u, failed=u["failed"], attempted=u["calls"])
+
+    # ------------------------------------------------------------------ internals
+
+    async def _run(self, jobs, lang: str, usage: Usage) -> list[tuple[int, Prose]]:
+        import openai
+
+        cache = AnswerCache(self.cache_path)
+        client = openai.AsyncOpenAI(api_key=self.llm.api_key or "not-needed", base_url=self.llm.base_url,
+                                    max_retries=0, timeout=self.llm.timeout)
+        caller = Caller(client, self.llm.model, timeout=self.llm.timeout, max_retries=self.llm.max_retries,
+                        ladder=self.ladder, backoff_base=self.backoff_base, sleep=self.sleep, rng=self.rng)
+        sem = asyncio.Semaphore(max(1, self.llm.max_in_flight))
+        try:
+            results = await asyncio.gather(*(self._one(i, item, req, lang, usage, caller, cache, sem)
+                                             for i, item, req in jobs))
+        finally:
+            usage.requests += caller.requests
+            usage.retries += caller.retries
+            await client.close()
+            cache.close()
+        return list(results)
+
+    async def _one(self, i: int, item: Item, req: Request, lang: str, usage: Usage, caller: Caller,
+                   cache: AnswerCache, sem: asyncio.Semaphore) -> tuple[int, Prose]:
+        commit, feats, verdict = item
+        tier = verdict.tier
+        key = (commit.sha, self.llm.model, PROMPT_VERSION, lang, tier)
+        hit = cache.get(*key)
+        if hit is not None:
+            try:
+                prose = to_prose(validate(hit[0], tier), tier)
+                usage.add(tier, cached=1)
+                return i, prose
+            except AnswerError:
+                pass  # a stale or damaged row: ask again
+        async with sem:
+            reserve = req.est_tokens_in + req.max_tokens
+            if not self.budget.try_reserve(reserve):
+                usage.add(tier, budget_skipped=1)
+                usage.budget_shas.append(commit.sha)
+                return i, replace(write_one(commit, feats, verdict, lang), source="fallback",
+                                  note=t(lang, "budget_marker"))
+            usage.add(tier, calls=1)
+            spent_in = spent_out = 0
+            try:
+                comp = await caller.complete(req.messages, tier, req.max_tokens)
+            except CallFailed as exc:
+                self.budget.settle(reserve, 0)
+                return i, self._failed(item, lang, usage, exc.reason)
+            spent_in, spent_out = self._settle(reserve, comp, req.est_tokens_in)
+            try:
+                answer = check_completion(comp, tier)
+            except AnswerError as first:
+                usage.repairs += 1
+                shorter = comp.finish_reason == "length"
+                msgs = repair_messages(req, str(first), comp.text, shorter)
+                est = estimate_messages(msgs)
+                if not self.budget.try_reserve(est + req.max_tokens):
+                    self._count(usage, tier, spent_in, spent_out)
+                    return i, self._failed(item, lang, usage, f"{first}; no token budget left for a repair",
+                                           spent_in, spent_out)
+                try:
+                    comp2 = await caller.complete(msgs, tier, req.max_tokens)
+                except CallFailed as exc:
+                    self.budget.settle(est + req.max_tokens, 0)
+                    self._count(usage, tier, spent_in, spent_out)
+                    return i, self._failed(item, lang, usage, f"{first}; repair: {exc.reason}", spent_in, spent_out)
+                a, b = self._settle(est + req.max_tokens, comp2, est)
+                spent_in, spent_out = spent_in + a, spent_out + b
+                try:
+                    answer = check_completion(comp2, tier)
+                except AnswerError as second:
+                    self._count(usage, tier, spent_in, spent_out)
+                    reason = str(first) if str(first) == str(second) else f"{first}; after repair: {second}"
+                    return i, self._failed(item, lang, usage, reason, spent_in, spent_out)
+            self._count(usage, tier, spent_in, spent_out)
+            cache.put(*key, answer, spent_in, spent_out)
+            return i, to_prose(answer, tier, spent_in, spent_out)
+
+    def _settle(self, reserved: int, comp: Completion, est_in: int) -> tuple[int, int]:
+        tin = comp.tokens_in if comp.tokens_in is not None else est_in
+        tout = comp.tokens_out if comp.tokens_out is not None else (len(comp.text or "") // 4)
+        self.budget.settle(reserved, tin + tout)
+        return tin, tout
+
+    @staticmethod
+    def _count(usage: Usage, tier: str, tin: int, tout: int) -> None:
+        usage.add(tier, tokens_in=tin, tokens_out=tout)
+
+    @staticmethod
+    def _failed(item: Item, lang: str, usage: Usage, reason: str, tin: int = 0, tout: int = 0) -> Prose:
+        commit, feats, verdict = item
+        usage.add(verdict.tier, failed=1)
+        usage.failures[commit.sha] = reason
+        return replace(write_one(commit, feats, verdict, lang), source="fallback",
+                       note=t(lang, "fallback_marker", reason=reason), tokens_in=tin, tokens_out=tout)
+
+    def _notes(self, usage: Usage, lang: str) -> list[str]:
+        u = usage.to_dict()
+        notes = [t(lang, "writer_llm", model=self.llm.model, llm=u["calls"] - u["failed"] + u["cached"], cached=u["cached"],
+                   failed=u["failed"], budget=len(u["budget_skipped"]))]
+        if usage.budget_shas:
+            notes.append(t(lang, "budget_note", n=len(usage.budget_shas), shas=_shas(usage.budget_shas)))
+        if usage.failures:
+            notes.append(t(lang, "failed_note", n=len(usage.failures), calls=u["calls"], shas=_shas(list(usage.failures))))
+        return notes
+
+
+def _shas(shas: list[str]) -> str:
+    shown = ", ".join(f"`{s[:7]}`" for s in shas[:MAX_SHAS_IN_NOTE])
+    return shown + (f" (+{len(shas) - MAX_SHAS_IN_NOTE})" if len(shas) > MAX_SHAS_IN_NOTE else "")
+
+
+WRITERS.add("openai", LLMWriter)
+
+__all__ = ["LLMWriter", "check_completion"]
