@@ -29,7 +29,11 @@ os.environ["GIT_TERMINAL_PROMPT"] = "0"
 
 GIT = shutil.which("git")
 COMMITRADAR = shutil.which("commitradar") or str(Path(sys.executable).with_name("commitradar"))
-SHARED = Path("/work/shared")
+ROOT = Path(__file__).resolve().parents[1]
+# ../shared sits beside the checkout (CI: a clean clone with shared/ beside it). Required, never skipped.
+SHARED = ROOT.parent / "shared"
+if not (SHARED / "data").is_dir():
+    raise RuntimeError(f"{SHARED} is missing: the tests read the shared datasets from ../shared")
 
 
 def git_date(when: datetime | str) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from commitradar.cli import build_parser
 
-from conftest import DAY, assert_one_line_error, files_under
+from conftest import DAY, SHARED, assert_one_line_error, files_under
 
 
 def _subcommands() -> list[str]:
@@ -106,7 +106,7 @@ def test_no_commits_that_day(day_repo, cli, tmp_path):
 
 
 def test_report_from_shared_dataset(cli, tmp_path):
-    data = "/work/shared/data/commits/vllm-ascend.jsonl.gz"
+    data = str(SHARED / "data" / "commits" / "vllm-ascend.jsonl.gz")
     res = cli("report", "--commits", data, "--date", DAY, "--classifier", "rules", "--out", tmp_path)
     assert res.returncode == 0, res.stderr
     md = (tmp_path / "reports/2026/vllm-ascend/2026-03-10.md").read_text(encoding="utf-8")

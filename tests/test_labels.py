@@ -17,14 +17,12 @@ from commitradar.labels import (
     map_change_type, parse_report, parse_tier, read_labels, write_labels,
 )
 from commitradar.models import CHANGE_TYPES, TIERS, Commit
-from conftest import assert_one_line_error
+from conftest import SHARED, assert_one_line_error
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared")
 REFERENCE = SHARED / "reference" / "report-sglang-2026-02-03.md"
 ARGUS = SHARED / "reference" / "argus-reports"
 EXPERT = SHARED / "data" / "labels" / "expert_train.jsonl"
-needs_shared = pytest.mark.skipif(not ARGUS.is_dir(), reason="../shared/reference is not there")
 
 # file → (commits in its table, high, medium, low as parsed, does its 统计摘要 agree?)
 ARGUS_EXPECTED = {
@@ -59,7 +57,6 @@ def _tiers(labels) -> tuple[int, int, int]:
 # --------------------------------------------------------------------------------- the reference reports
 
 
-@needs_shared
 def test_reference_sglang_report():
     res = _parse(REFERENCE)
     assert res.date == "2026-02-03"
@@ -79,7 +76,6 @@ def test_reference_sglang_report():
     assert not [w for w in res.warnings if "统计摘要" in w or "commit table" in w]
 
 
-@needs_shared
 @pytest.mark.parametrize("name", sorted(ARGUS_EXPECTED))
 def test_argus_report_accounts_for_every_commit(name):
     path = ARGUS / name
@@ -107,7 +103,6 @@ def test_argus_report_accounts_for_every_commit(name):
         assert [w for w in res.warnings if "统计摘要 says" in w]
 
 
-@needs_shared
 def test_count_mismatch_is_reported_not_hidden():
     res = _parse(ARGUS / "sglang-2026-05-20.md")
     (w,) = [w for w in res.warnings if "统计摘要 says" in w]
@@ -119,7 +114,6 @@ def test_count_mismatch_is_reported_not_hidden():
     assert res.sections[0].summary == {"total": 46, "high": 4, "medium": 26, "low": 16}
 
 
-@needs_shared
 def test_error_entries_still_yield_labels():
     res = _parse(ARGUS / "dynamo-2026-08-01.md")
     assert len(res.labels) == 20
@@ -132,7 +126,6 @@ def test_error_entries_still_yield_labels():
     assert any("20 entries without a 重要程度" in w and "failed LLM" in w for w in res.warnings)
 
 
-@needs_shared
 def test_flat_format_full_shas_from_bare_links():
     res = _parse(ARGUS / "dynamo-2026-01-06.md")
     first = res.labels[0]
@@ -143,7 +136,6 @@ def test_flat_format_full_shas_from_bare_links():
     assert len(res.labels) == 45 and len(res.sections) == 1
 
 
-@needs_shared
 def test_control_bytes_are_tolerated():
     raw = (ARGUS / "vllm-2026-01-29.md").read_bytes()
     assert b"\x00" in raw
@@ -314,7 +306,6 @@ def test_change_type_from_subject(subject, code):
 # ------------------------------------------------------------------------------------------ import many
 
 
-@needs_shared
 def test_import_hundreds_of_reports_quickly(tmp_path):
     paths = []
     for k in range(25):
@@ -349,7 +340,6 @@ def test_import_reports_disagreeing_duplicates(tmp_path):
 # ------------------------------------------------------------------------------------------- JSONL
 
 
-@needs_shared
 def test_read_expert_and_manual_labels():
     expert = read_labels(EXPERT)
     assert len(expert) == 564
@@ -472,7 +462,6 @@ def test_join_is_fast_for_9k_commits_and_1k_labels():
 # ---------------------------------------------------------------------------------------------- CLI
 
 
-@needs_shared
 def test_cli_labels_import(cli, tmp_path):
     out = tmp_path / "f.jsonl"
     reports = [str(p) for p in sorted(ARGUS.glob("*.md"))] + [str(REFERENCE)]

@@ -13,7 +13,7 @@ from commitradar.mining import (
     commit_url, first_parent_shas, mine, open_repo, parse_numstat, parse_remote, resolve_window,
 )
 
-from conftest import DAY, at, files_under, run_cli
+from conftest import DAY, SHARED, at, files_under, run_cli
 
 
 def mined(repo, day=DAY, tz="Asia/Shanghai", cache=None, branch=None):
@@ -267,7 +267,7 @@ def test_mine_plain_jsonl_matches_dataset_lines(day_repo, tmp_path):
     assert res.returncode == 0, res.stderr
     lines = data.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 8
-    shared = Path("/work/shared/data/commits/vllm-ascend.jsonl.gz")
+    shared = SHARED / "data" / "commits" / "vllm-ascend.jsonl.gz"
     if shared.exists():  # same keys as the shared dataset (read in place, never copied)
         import gzip
         import json

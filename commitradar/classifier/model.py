@@ -57,9 +57,9 @@ def _column_pipeline(columns: str, C: float, class_weight="balanced"):
     n_hand = len(hand_feature_names())
     parts = []
     if columns in ("both", "embedding"):
-        parts.append(("embedding", "passthrough", list(range(DIM))))
+        parts.append(("embedding", "passthrough", slice(0, DIM)))
     if columns in ("both", "hand"):
-        parts.append(("hand", StandardScaler(), list(range(DIM, DIM + n_hand))))
+        parts.append(("hand", StandardScaler(), slice(DIM, DIM + n_hand)))
     return Pipeline([
         ("columns", ColumnTransformer(parts)),
         ("logreg", LogisticRegression(C=C, class_weight=class_weight, max_iter=5000)),
@@ -267,9 +267,9 @@ class ModelClassifier:
         self.embedder = embedder
 
     @classmethod
-    def load(cls, model_dir: Path, config=None) -> "ModelClassifier":
+    def load(cls, model_dir: Path, config=None, cache_dir: Path | None = None) -> "ModelClassifier":
         model, card = ImportanceModel.load(model_dir)
-        cache = config.cache() if config is not None else None
+        cache = cache_dir or (config.cache() if config is not None else None)
         return cls(model, card, Embedder(cache))
 
     def classify(self, items: Sequence[tuple[Commit, Features]]) -> list[Verdict]:
