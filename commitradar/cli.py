@@ -102,9 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _LineFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"commitradar: {record.levelname.lower()}: {record.getMessage()}"
+
+
 def _configure_logging(quiet: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("commitradar: %(levelname)s: %(message)s"))
+    handler.setFormatter(_LineFormatter())
     log.handlers[:] = [handler]
     log.setLevel(logging.ERROR if quiet else logging.WARNING)
     log.propagate = False

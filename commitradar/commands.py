@@ -135,6 +135,9 @@ def _add_train(sub, formatter) -> None:
     p.add_argument("--cv", type=int, default=5, metavar="K", help="folds (grouped by date) for the card")
     p.add_argument("--min-high-recall", type=float, default=0.75, help="tier policy: high recall to reach")
     p.add_argument("--max-llm-share", type=float, default=0.65, help="tier policy: most commits sent to the LLM")
+    p.add_argument("--tune-on", nargs="+", default=[], metavar="FILE",
+                   help="tune tier thresholds and score the CV on these label files only (labels sampled at "
+                   "random, like the commits the model will meet); default: all --labels")
     p.add_argument("--cache", metavar="DIR", help="cache folder (embeddings)")
     p.set_defaults(func=cmd_train)
 
@@ -212,7 +215,8 @@ def cmd_train(args) -> int:
 
     config = _config(args)
     card = train(args.labels, args.commits, Path(args.out), config.cache(), folds=args.cv,
-                 target=PolicyTarget(args.min_high_recall, args.max_llm_share), progress=not args.quiet)
+                 target=PolicyTarget(args.min_high_recall, args.max_llm_share), tune_on=args.tune_on,
+                 progress=not args.quiet)
     m = card["cv"]["models"]["model"]
     print(f"{args.out}: {card['n_labels']} labels ({', '.join(f'{k} {v}' for k, v in card['tier_counts'].items())}); "
           f"{args.cv}-fold CV by date: macro-F1 {m['macro_f1']:.3f}, high recall {m['high_recall']:.3f}, "

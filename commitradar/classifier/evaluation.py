@@ -47,18 +47,39 @@ class PolicyTarget:
     max_llm_share: float = 0.65
 
 
-def tune_policy(proba: np.ndarray, classes: Sequence[str], y: Sequence[str], target: PolicyTarget = PolicyTarget()):
+def _fast_scores(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
+    """(macro-F1, high recall, LLM share) with numpy only: the threshold search calls this thousands of times."""
+    f1s = []
+    high_recall = 0.0
+    for t in TIERS:
+        tp = np.sum((pred == t) & (y == t))
+        p_n, y_n = np.sum(pred == t), np.sum(y == t)
+        prec = tp / p_n if p_n else 0.0
+        rec = tp / y_n if y_n else 0.0
+        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+        if t == "high":
+            high_recall = rec
+    return float(np.mean(f1s)), float(high_recall), float(np.mean(pred != "low"))
+
+
+def tune_policy(p_high: np.ndarray, p_low: np.ndarray, y: Sequence[str], target: PolicyTarget = PolicyTarget()):
+    """Thresholds on held-out head scores: a quantile grid (55–98.5 % of P(high), 20–80 % of 1 − P(low))."""
     from .model import TierPolicy
 
+    y = np.asarray(y)
+    not_low = 1 - np.asarray(p_low)
+    ths = np.unique(np.quantile(p_high, np.linspace(0.55, 0.985, 60)))
+    tms = np.unique(np.quantile(not_low, np.linspace(0.2, 0.8, 49)))
     best, best_key = TierPolicy(), None
-    for th in np.arange(0.08, 0.6, 0.02):
-        for tm in np.arange(0.2, 0.85, 0.025):
-            pol = TierPolicy(round(float(th), 3), round(float(tm), 3))
-            m = metrics(y, pol.apply(proba, classes))
-            feasible = m["high_recall"] >= target.min_high_recall and m["llm_share"] <= target.max_llm_share
-            key = (feasible, m["macro_f1"] if feasible else m["high_recall"] + 0.1 * m["macro_f1"])
+    for th in ths:
+        is_high = p_high >= th
+        for tm in tms:
+            pred = np.where(is_high, "high", np.where(not_low >= tm, "medium", "low"))
+            f1, hr, share = _fast_scores(y, pred)
+            feasible = hr >= target.min_high_recall and share <= target.max_llm_share
+            key = (feasible, f1 if feasible else hr + 0.1 * f1)
             if best_key is None or key > best_key:
-                best, best_key = pol, key
+                best, best_key = TierPolicy(round(float(th), 5), round(float(tm), 5)), key
     return best
 
 
@@ -79,60 +100,57 @@ def cross_validate(
     dates: Sequence[str],
     k: int = 5,
     target: PolicyTarget = PolicyTarget(),
-    C: float = 0.5,
+    score_mask: np.ndarray | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict:
-    """Out-of-fold predictions and metrics of every compared model; also the model's OOF probabilities."""
-    from .model import DIM, make_embedding_only, make_tier_estimator
+    """Out-of-fold predictions and metrics of every compared model, scored on ``score_mask`` rows (default
+    all). Training folds use every row; tier thresholds are tuned inside each training part only, on the
+    out-of-fold scores of its ``score_mask`` rows."""
+    from sklearn.metrics import f1_score
+
+    from .model import DIM, fit_heads, head_scores, make_embedding_only, make_type_estimator
     from .rules import PRESETS
 
     tiers = np.asarray(tiers)
+    types = np.asarray(types)
     n = len(tiers)
-    preds = {name: np.empty(n, dtype=object) for name in ("majority", "rules:default", "rules:argus", "embedding-only", "model")}
+    mask = np.ones(n, dtype=bool) if score_mask is None else np.asarray(score_mask, dtype=bool)
+    names = ("majority", "rules:default", "rules:argus", "embedding-only", "model")
+    preds = {name: np.empty(n, dtype=object) for name in names}
     type_pred = np.empty(n, dtype=object)
-    oof = np.zeros((n, 3))
-    classes = None
+    oof = np.zeros((n, 2))
     for name in ("rules:default", "rules:argus"):
         preset = PRESETS.get(name.split(":")[1])
         preds[name][:] = [preset.decide(c, f).tier for c, f in items]
-    folds = date_folds(dates, k)
-    for i, test in enumerate(folds):
+    for i, test in enumerate(date_folds(dates, k)):
         if progress:
             progress(f"fold {i + 1}/{k}")
         train = np.setdiff1d(np.arange(n), test)
         preds["majority"][test] = Counter(tiers[train]).most_common(1)[0][0]
-        emb = make_embedding_only().fit(X[train, :DIM], tiers[train])
-        preds["embedding-only"][test] = emb.predict(X[test, :DIM])
-        est = make_tier_estimator("both", C).fit(X[train], tiers[train])
-        classes = list(est.classes_)
-        # Thresholds are tuned inside the training part only (inner out-of-fold probabilities).
-        inner = _inner_oof(X[train], tiers[train], np.asarray(dates)[train], C)
-        policy = tune_policy(inner, classes, tiers[train], target)
-        proba = est.predict_proba(X[test])
-        oof[test] = proba
-        preds["model"][test] = policy.apply(proba, classes)
-        from .model import make_type_estimator
-
-        type_pred[test] = make_type_estimator().fit(X[train], np.asarray(types)[train]).predict(X[test])
-    out = {name: metrics(list(tiers), list(p)) for name, p in preds.items()}
-    type_acc = float(np.mean(type_pred == np.asarray(types)))
-    out["model"]["type_accuracy"] = type_acc
-    from sklearn.metrics import f1_score
-
-    out["model"]["type_macro_f1"] = float(f1_score(list(types), list(type_pred), average="macro", zero_division=0))
-    return {"folds": k, "models": out, "oof_proba": oof, "classes": classes,
-            "predictions": {k_: list(v) for k_, v in preds.items()}}
+        preds["embedding-only"][test] = make_embedding_only().fit(X[train, :DIM], tiers[train]).predict(X[test, :DIM])
+        inner = inner_scores(X[train], tiers[train], np.asarray(dates)[train])
+        keep = mask[train]
+        policy = tune_policy(inner[keep, 0], inner[keep, 1], tiers[train][keep], target)
+        heads = fit_heads(X[train], tiers[train])
+        oof[test] = np.c_[head_scores(heads, X[test])]
+        preds["model"][test] = policy.apply(oof[test, 0], oof[test, 1])
+        type_pred[test] = make_type_estimator().fit(X[train], types[train]).predict(X[test])
+    out = {name: metrics(list(tiers[mask]), list(p[mask])) for name, p in preds.items()}
+    out["model"]["type_accuracy"] = float(np.mean(type_pred[mask] == types[mask]))
+    out["model"]["type_macro_f1"] = float(f1_score(list(types[mask]), list(type_pred[mask]), average="macro",
+                                                   zero_division=0))
+    return {"folds": k, "models": out, "oof_scores": oof, "predictions": {k_: list(v) for k_, v in preds.items()}}
 
 
-def _inner_oof(X: np.ndarray, y: np.ndarray, dates: np.ndarray, C: float, k: int = 4) -> np.ndarray:
-    from .model import make_tier_estimator
+def inner_scores(X: np.ndarray, y: np.ndarray, dates: np.ndarray, k: int = 4) -> np.ndarray:
+    """Out-of-fold (P(high), P(low)) over ``k`` date-grouped folds: what threshold tuning may look at."""
+    from .model import fit_heads, head_scores
 
-    oof = np.zeros((len(y), 3))
+    out = np.zeros((len(y), 2))
     for test in date_folds(list(dates), k, seed=1):
         train = np.setdiff1d(np.arange(len(y)), test)
-        est = make_tier_estimator("both", C, calibrate=True).fit(X[train], y[train])
-        oof[test] = est.predict_proba(X[test])
-    return oof
+        out[test] = np.c_[head_scores(fit_heads(X[train], y[train]), X[test])]
+    return out
 
 
 def comparison_markdown(result: dict, title: str) -> str:

@@ -29,26 +29,26 @@ MODEL_FILE = "model.skops"
 NEIGHBOURS_FILE = "neighbours.npz"
 CARD_FILE = "model_card.json"
 CARD_MD = "MODEL_CARD.md"
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2  # 2: one-vs-rest high/low heads
 SAFE_PREFIXES = ("sklearn.", "numpy.", "builtins.", "scipy.")
 
 
 @dataclass(frozen=True)
 class TierPolicy:
-    """high if P(high) ≥ high_threshold; else medium if P(high)+P(medium) ≥ medium_threshold; else low."""
+    """high if P(high) ≥ high_threshold; else medium if 1 − P(low) ≥ medium_threshold; else low.
+
+    P(high) and P(low) come from two one-vs-rest heads; thresholds are tuned on held-out scores
+    (:func:`commitradar.classifier.evaluation.tune_policy`) to favour high-tier recall."""
 
     high_threshold: float = 0.3
     medium_threshold: float = 0.5
 
-    def apply(self, proba: np.ndarray, classes: Sequence[str]) -> list[str]:
-        idx = {c: i for i, c in enumerate(classes)}
-        p_high = proba[:, idx["high"]]
-        p_mid = proba[:, idx["medium"]]
-        return ["high" if h >= self.high_threshold else "medium" if h + m >= self.medium_threshold else "low"
-                for h, m in zip(p_high, p_mid)]
+    def apply(self, p_high: np.ndarray, p_low: np.ndarray) -> list[str]:
+        return ["high" if h >= self.high_threshold else "medium" if 1 - lo >= self.medium_threshold else "low"
+                for h, lo in zip(p_high, p_low)]
 
 
-def _column_pipeline(columns: str, C: float, class_weight="balanced"):
+def _column_pipeline(columns: str, C: float, class_weight="balanced", hand_weight: float = 0.5):
     from sklearn.compose import ColumnTransformer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
@@ -61,20 +61,42 @@ def _column_pipeline(columns: str, C: float, class_weight="balanced"):
     if columns in ("both", "hand"):
         parts.append(("hand", StandardScaler(), slice(DIM, DIM + n_hand)))
     return Pipeline([
-        ("columns", ColumnTransformer(parts)),
+        ("columns", ColumnTransformer(parts, transformer_weights={"hand": hand_weight})),
         ("logreg", LogisticRegression(C=C, class_weight=class_weight, max_iter=5000)),
     ])
 
 
-def make_tier_estimator(columns: str = "both", C: float = 0.5, calibrate: bool = True):
+HEAD_C = {"high": 0.03, "low": 0.3}  # the high head is strongly regularised: few, noisy positives
+
+
+def make_head(tier: str, calibrate: bool = True):
+    """One-vs-rest head ``tier`` vs the rest. Calibration (sigmoid on out-of-fold scores, one final fit on
+    all rows) is monotonic: it makes P() meaningful without changing the ranking."""
     from sklearn.calibration import CalibratedClassifierCV
 
-    base = _column_pipeline(columns, C)
-    return CalibratedClassifierCV(base, method="sigmoid", cv=5) if calibrate else base
+    base = _column_pipeline("both", HEAD_C[tier])
+    return CalibratedClassifierCV(base, method="sigmoid", cv=5, ensemble=False) if calibrate else base
+
+
+def fit_heads(X: np.ndarray, tiers: Sequence[str], calibrate: bool = True) -> dict:
+    y = np.asarray(tiers)
+    return {tier: make_head(tier, calibrate).fit(X, y == tier) for tier in ("high", "low")}
+
+
+def head_scores(heads: dict, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(P(high), P(low)) from the two heads."""
+    return tuple(heads[t].predict_proba(X)[:, list(heads[t].classes_).index(True)] for t in ("high", "low"))
+
+
+def tier_probabilities(p_high: np.ndarray, p_low: np.ndarray) -> np.ndarray:
+    """(n, 3) in TIERS order, summing to 1: medium takes what the two heads leave."""
+    p_mid = np.clip(1 - p_high - p_low, 0.02, None)
+    P = np.c_[p_high, p_mid, p_low]
+    return P / P.sum(axis=1, keepdims=True)
 
 
 def make_type_estimator(C: float = 1.0):
-    return _column_pipeline("both", C)
+    return _column_pipeline("both", C, hand_weight=1.0)
 
 
 def make_embedding_only(C: float = 2.0):
@@ -94,8 +116,7 @@ class ImportanceModel:
     """Tier + change-type estimators, the tier policy and the labeled neighbours used for reasons."""
 
     policy: TierPolicy = field(default_factory=TierPolicy)
-    C: float = 0.5
-    tier_estimator: object = None
+    heads: dict | None = None  # {"high": estimator, "low": estimator}
     type_estimator: object = None
     embedding_estimator: object = None  # the "embedding-only" baseline head, shipped for side-by-side evaluation
     neighbour_vectors: np.ndarray | None = None
@@ -103,7 +124,7 @@ class ImportanceModel:
     neighbour_tiers: np.ndarray | None = None
 
     def fit(self, X: np.ndarray, tiers: Sequence[str], types: Sequence[str], shas: Sequence[str] = ()) -> "ImportanceModel":
-        self.tier_estimator = make_tier_estimator("both", self.C).fit(X, np.asarray(tiers))
+        self.heads = fit_heads(X, tiers)
         self.type_estimator = make_type_estimator().fit(X, np.asarray(types))
         self.embedding_estimator = make_embedding_only().fit(X[:, :DIM], np.asarray(tiers))
         self.neighbour_vectors = X[:, :DIM].astype(np.float16)
@@ -111,15 +132,13 @@ class ImportanceModel:
         self.neighbour_tiers = np.asarray(tiers)
         return self
 
-    @property
-    def classes_(self) -> list[str]:
-        return list(self.tier_estimator.classes_)
+    classes_ = list(TIERS)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        return self.tier_estimator.predict_proba(X)
+        return tier_probabilities(*head_scores(self.heads, X))
 
     def predict(self, X: np.ndarray) -> list[str]:
-        return self.policy.apply(self.predict_proba(X), self.classes_)
+        return self.policy.apply(*head_scores(self.heads, X))
 
     def predict_embedding_only(self, X: np.ndarray) -> list[str]:
         return list(self.embedding_estimator.predict(X[:, :DIM]))
@@ -131,16 +150,19 @@ class ImportanceModel:
 
     def strongest_features(self, X: np.ndarray, tiers: Sequence[str], k: int = 2) -> list[list[str]]:
         """Hand features pushing hardest towards each predicted tier (coef × scaled value)."""
-        est = self.tier_estimator
-        pipe = est.calibrated_classifiers_[0].estimator if hasattr(est, "calibrated_classifiers_") else est
-        logreg = pipe.named_steps["logreg"]
-        cols = pipe.named_steps["columns"]
-        Z = cols.transform(X)
-        names = (["embedding"] * DIM if Z.shape[1] > len(hand_feature_names()) else []) + hand_feature_names()
-        classes = list(logreg.classes_)
+        names = ["embedding"] * DIM + hand_feature_names()
+        pipes = {}
+        for t, est in self.heads.items():
+            pipe = est.calibrated_classifiers_[0].estimator if hasattr(est, "calibrated_classifiers_") else est
+            pipes[t] = (pipe.named_steps["columns"].transform(X), pipe.named_steps["logreg"].coef_[0])
         out = []
-        for z, tier in zip(Z, tiers):
-            contrib = logreg.coef_[classes.index(tier)] * z
+        for i, tier in enumerate(tiers):
+            if tier == "medium":  # medium: what argues against low
+                Z, coef = pipes["low"]
+                contrib = -coef * Z[i]
+            else:
+                Z, coef = pipes[tier]
+                contrib = coef * Z[i]
             order = np.argsort(-contrib)
             picked = [f"{names[i]} ({contrib[i]:+.2f})" for i in order if names[i] != "embedding" and contrib[i] > 0][:k]
             out.append(picked)
@@ -163,11 +185,11 @@ class ImportanceModel:
         import skops.io as sio
 
         out_dir.mkdir(parents=True, exist_ok=True)
-        sio.dump({"tier": self.tier_estimator, "type": self.type_estimator, "embedding": self.embedding_estimator},
+        sio.dump({"heads": self.heads, "type": self.type_estimator, "embedding": self.embedding_estimator},
                  out_dir / MODEL_FILE)
         np.savez_compressed(out_dir / NEIGHBOURS_FILE, vectors=self.neighbour_vectors,
                             shas=self.neighbour_shas.astype("U12"), tiers=self.neighbour_tiers.astype("U6"))
-        card = {**card, "policy": asdict(self.policy), "C": self.C,
+        card = {**card, "policy": asdict(self.policy), "head_C": HEAD_C,
                 "model_sha256": hashlib.sha256((out_dir / MODEL_FILE).read_bytes()).hexdigest()}
         (out_dir / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (out_dir / CARD_MD).write_text(card_markdown(card), encoding="utf-8")
@@ -190,7 +212,7 @@ class ImportanceModel:
             raise InputError(f"{path} contains types that are not scikit-learn/numpy: {', '.join(unsafe[:5])}")
         parts = sio.load(path, trusted=untrusted)
         nb = np.load(model_dir / NEIGHBOURS_FILE, allow_pickle=False)
-        model = cls(policy=TierPolicy(**card["policy"]), C=card.get("C", 0.5), tier_estimator=parts["tier"],
+        model = cls(policy=TierPolicy(**card["policy"]), heads=parts["heads"],
                     type_estimator=parts["type"], embedding_estimator=parts["embedding"], neighbour_vectors=nb["vectors"], neighbour_shas=nb["shas"],
                     neighbour_tiers=nb["tiers"])
         return model, card
@@ -278,16 +300,18 @@ class ModelClassifier:
         if not items:
             return []
         X = design_matrix(items, self.embedder)
-        proba = self.model.predict_proba(X)
+        p_high, p_low = head_scores(self.model.heads, X)
+        proba = tier_probabilities(p_high, p_low)
         classes = self.model.classes_
-        tiers = self.model.policy.apply(proba, classes)
+        tiers = self.model.policy.apply(p_high, p_low)
         types = self.model.predict_type(X)
         strongest = self.model.strongest_features(X, tiers)
         near = self.model.neighbours(X)
         out = []
         for (c, f), tier, ctype, p, top, nb in zip(items, tiers, types, proba, strongest, near):
             _, hits = DEFAULT.score(c, f)
-            reasons = [f"P(high)={p[classes.index('high')]:.2f}, P(medium)={p[classes.index('medium')]:.2f}"]
+            reasons = [f"P(high)={p[0]:.2f}, P(low)={p[2]:.2f} (high at ≥ {self.model.policy.high_threshold:.2f}, "
+                       f"low at > {1 - self.model.policy.medium_threshold:.2f})"]
             reasons += [f"rule {r.name}: {r.reason}" for r in hits]
             if top:
                 reasons.append("strongest features: " + ", ".join(top))

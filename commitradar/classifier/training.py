@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..features import extract
 from ..features.embedding import Embedder
 from ..models import Commit, Features
-from .evaluation import PolicyTarget, comparison_markdown, cross_validate, metrics, plot_confusions, tune_policy
+from .evaluation import PolicyTarget, comparison_markdown, cross_validate, inner_scores, metrics, plot_confusions, tune_policy
 from .model import ImportanceModel, compat_fields, data_hash, design_matrix, library_versions
 
 log = logging.getLogger("commitradar")
@@ -66,12 +66,22 @@ def _say(msg: str) -> None:
 
 
 def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path, cache_dir: Path | None,
-          folds: int = 5, target: PolicyTarget = PolicyTarget(), C: float = 0.5, progress: bool = True) -> dict:
+          folds: int = 5, target: PolicyTarget = PolicyTarget(), tune_on: Sequence[str] = (),
+          progress: bool = True) -> dict:
+    """Fit on every label; tune tier thresholds and score the CV on the labels of ``tune_on`` files only
+    (default: all). Use it for labels sampled like the commits the model will meet (random, not enriched)."""
     data = load_labeled(label_files, commit_files)
+    tune_sources = {Path(p).stem for p in tune_on}
+    unknown = tune_sources - set(data.sources)
+    if unknown:
+        raise InputError(f"--tune-on {', '.join(sorted(unknown))}: no such labels among --labels")
+    mask = np.array([not tune_sources or s in tune_sources for s in data.sources])
     X = design_matrix(data.items, Embedder(cache_dir, progress=progress))
-    cv = cross_validate(X, data.items, data.tiers, data.types, data.dates, k=folds, target=target, C=C, progress=_say)
-    model = ImportanceModel(C=C).fit(X, data.tiers, data.types, data.shas)
-    model.policy = tune_policy(cv["oof_proba"], cv["classes"], data.tiers, target)
+    cv = cross_validate(X, data.items, data.tiers, data.types, data.dates, k=folds, target=target,
+                        score_mask=mask, progress=_say)
+    model = ImportanceModel().fit(X, data.tiers, data.types, data.shas)
+    scores = inner_scores(X, np.asarray(data.tiers), np.asarray(data.dates))
+    model.policy = tune_policy(scores[mask, 0], scores[mask, 1], np.asarray(data.tiers)[mask], target)
     card = {
         **compat_fields(),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -85,7 +95,8 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
         "majority_tier": Counter(data.tiers).most_common(1)[0][0],
         "policy_target": {"min_high_recall": target.min_high_recall, "max_llm_share": target.max_llm_share},
         "versions": library_versions(),
-        "cv": {"folds": folds, "grouped_by": "date", "models": cv["models"]},
+        "cv": {"folds": folds, "grouped_by": "date", "scored_on": sorted(tune_sources) or "all labels",
+               "n_scored": int(mask.sum()), "models": cv["models"]},
     }
     model.save(Path(out_dir), card)
     return card

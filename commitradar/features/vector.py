@@ -11,8 +11,9 @@ import numpy as np
 
 from ..models import Commit, Features
 from .paths import CATEGORIES
+from .rubric import RUBRIC_NAMES, rubric_features
 
-VECTOR_VERSION = 1
+VECTOR_VERSION = 2  # 2: rubric cues (features/rubric.py)
 
 CONVENTIONAL = ("feat", "fix", "perf", "refactor", "test", "docs", "ci", "build", "chore", "revert")
 TAGS = ("bugfix", "perf", "feat", "model", "misc", "docs", "ci", "test", "refactor", "npu", "amd", "quantization",
@@ -37,6 +38,7 @@ def hand_feature_names() -> list[str]:
         + [f"conv:{t}" for t in CONVENTIONAL]
         + [f"tag:{t}" for t in TAGS]
         + _rule_names()
+        + RUBRIC_NAMES
     )
 
 
@@ -62,6 +64,7 @@ def hand_features(commit: Commit, feats: Features) -> np.ndarray:
     values += [t in tags for t in TAGS]
     values += [r.name in hit_names for r in DEFAULT.rules]
     values += [c.when(commit, feats) for c in DEFAULT.caps]
+    values += rubric_features(commit)
     return np.asarray(values, dtype=np.float32)
 
 

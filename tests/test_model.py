@@ -1,0 +1,274 @@
+"""The importance model end to end on real data: real MiniLM embeddings (offline), real labels from
+../shared, training, the model card, loading checks, evaluation JSON, suggestions, and the notebook."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from commitradar.classifier.evaluation import date_folds, metrics, tune_policy
+from commitradar.classifier.model import CARD_FILE, MODEL_FILE, ImportanceModel, ModelClassifier, TierPolicy
+from commitradar.dataset import read_commits, write_commits
+from commitradar.errors import InputError
+from commitradar.features.embedding import Embedder, embedding_text
+from conftest import SHARED, assert_one_line_error, run_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITS = sorted(str(p) for p in (SHARED / "data" / "commits").glob("*.jsonl.gz"))
+EXPERT = SHARED / "data" / "labels" / "expert_train.jsonl"
+
+
+@pytest.fixture(scope="session")
+def small_labels(tmp_path_factory) -> Path:
+    """All expert highs plus 50 medium and 50 low: enough to train and cross-validate in seconds."""
+    rows = [json.loads(line) for line in EXPERT.read_text().splitlines()]
+    picked = [r for r in rows if r["tier"] == "high"]
+    for tier in ("medium", "low"):
+        picked += sorted((r for r in rows if r["tier"] == tier), key=lambda r: r["sha"])[:50]
+    path = tmp_path_factory.mktemp("labels") / "small.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in picked))
+    return path
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory, small_labels, cache_dir) -> Path:
+    out = tmp_path_factory.mktemp("model") / "m"
+    res = run_cli("train", "--labels", small_labels, "--commits", *COMMITS, "--out", out, "--cv", "3",
+                  "--cache", cache_dir, timeout=900)
+    assert res.returncode == 0, res.stderr
+    assert "macro-F1" in res.stdout and str(out) in res.stdout
+    return out
+
+
+def test_train_writes_model_and_card(trained, small_labels):
+    for name in (MODEL_FILE, CARD_FILE, "MODEL_CARD.md", "neighbours.npz"):
+        assert (trained / name).is_file(), name
+    card = json.loads((trained / CARD_FILE).read_text())
+    assert card["n_labels"] == 142
+    assert card["tier_counts"] == {"medium": 50, "low": 50, "high": 42}
+    assert len(card["data_hash"]) == 64
+    assert set(card["cv"]["models"]) == {"majority", "rules:default", "rules:argus", "embedding-only", "model"}
+    assert card["cv"]["grouped_by"] == "date"
+    assert card["versions"]["scikit-learn"] and card["feature_version"] >= 1
+    for m in card["cv"]["models"].values():
+        assert 0 <= m["macro_f1"] <= 1 and 0 <= m["llm_share"] <= 1
+    # the model learned something: better than always predicting the majority tier
+    assert card["cv"]["models"]["model"]["macro_f1"] > card["cv"]["models"]["majority"]["macro_f1"]
+    md = (trained / "MODEL_CARD.md").read_text()
+    assert card["data_hash"] in md and "grouped by date" in md
+
+
+def test_embedding_cache_second_run_embeds_nothing(tmp_path):
+    commits = read_commits(COMMITS[0])[:12]
+    first = Embedder(tmp_path)
+    a = first.embed(commits)
+    assert first.computed == 12 and a.shape == (12, 384)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1, atol=1e-3)
+    second = Embedder(tmp_path)
+    b = second.embed(commits)
+    assert second.computed == 0 and second._model is None  # nothing embedded, model never loaded
+    assert np.array_equal(a, b)
+
+
+def test_embedding_text_uses_subject_body_and_paths():
+    c = read_commits(COMMITS[0])[0]
+    text = embedding_text(c)
+    assert text.startswith(c.subject) and c.files[0].path.split("/")[-1] in text or c.n_files == 0
+
+
+def test_model_classifier_gives_tiers_types_and_reasons(trained, cache_dir):
+    from commitradar.features import extract
+
+    clf = ModelClassifier.load(trained, cache_dir=cache_dir)
+    commits = read_commits(COMMITS[1])[:20]
+    verdicts = clf.classify([(c, extract(c)) for c in commits])
+    assert len(verdicts) == 20
+    for v in verdicts:
+        assert v.tier in ("high", "medium", "low") and v.classifier == "model"
+        assert abs(sum(v.probabilities.values()) - 1) < 1e-3
+        assert any(r.startswith("nearest labeled") for r in v.reasons)
+        assert v.reasons[0].startswith("P(high)=")
+    # probabilities agree with the tiers the policy chose
+    highs = [v.probabilities["high"] for v in verdicts if v.tier == "high"]
+    lows = [v.probabilities["high"] for v in verdicts if v.tier == "low"]
+    assert not highs or not lows or min(highs) > max(lows) - 1e-9
+
+
+def test_evaluate_scores_given_model_without_retraining(trained, small_labels, cache_dir, tmp_path):
+    out = tmp_path / "ev" / "result.json"
+    res = run_cli("evaluate", "--labels", small_labels, "--commits", *COMMITS, "--model", trained,
+                  "--json", out, "--cache", cache_dir)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(out.read_text())
+    names = set(data["models"])
+    assert "model" in names and any("argus" in n for n in names) and "majority" in names
+    for m in data["models"].values():
+        for key in ("macro_f1", "high_recall", "accuracy", "llm_share", "kappa", "per_class"):
+            assert key in m
+    assert data["mode"] == "model"
+    md = (tmp_path / "ev" / "result.md").read_text()
+    assert all(f"| {name} | " in md for name in names)
+    assert (tmp_path / "ev" / "result-confusion.png").read_bytes()[:4] == b"\x89PNG"
+    assert "macro-F1" in res.stdout
+
+
+def test_evaluate_cv_mode(small_labels, cache_dir, tmp_path):
+    out = tmp_path / "cv.json"
+    res = run_cli("evaluate", "--labels", small_labels, "--commits", *COMMITS, "--cv", "3", "--json", out,
+                  "--cache", cache_dir, timeout=900)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(out.read_text())
+    assert data["mode"] == "cv3" and len(data["models"]) == 5
+
+
+def test_evaluate_default_scores_shipped_model(small_labels, cache_dir, tmp_path):
+    out = tmp_path / "shipped.json"
+    res = run_cli("evaluate", "--labels", small_labels, "--commits", *COMMITS, "--json", out, "--cache", cache_dir)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(out.read_text())
+    assert data["mode"] == "model" and Path(data["model_dir"]).resolve() == (ROOT / "data" / "model").resolve()
+
+
+def test_incompatible_model_is_refused(trained, tmp_path, small_labels, cache_dir):
+    bad = tmp_path / "bad"
+    shutil.copytree(trained, bad)
+    card = json.loads((bad / CARD_FILE).read_text())
+    card["feature_version"] = 999
+    (bad / CARD_FILE).write_text(json.dumps(card))
+    with pytest.raises(InputError, match="feature_version"):
+        ImportanceModel.load(bad)
+    res = run_cli("evaluate", "--labels", small_labels, "--commits", *COMMITS, "--model", bad,
+                  "--json", tmp_path / "x.json", "--cache", cache_dir)
+    assert_one_line_error(res, "retrain")
+    card["feature_version"] = json.loads((trained / CARD_FILE).read_text())["feature_version"]
+    card["versions"]["scikit-learn"] = "0.24.2"
+    (bad / CARD_FILE).write_text(json.dumps(card))
+    with pytest.raises(InputError, match="scikit-learn 0.24.2"):
+        ImportanceModel.load(bad)
+
+
+class NotSklearn:  # a type a model file must never make us import
+    pass
+
+
+def test_model_file_with_foreign_types_is_refused(trained, tmp_path):
+    import skops.io as sio
+
+    bad = tmp_path / "evil"
+    shutil.copytree(trained, bad)
+    sio.dump({"tier": NotSklearn(), "type": None, "embedding": None}, bad / MODEL_FILE)
+    with pytest.raises(InputError, match="not scikit-learn"):
+        ImportanceModel.load(bad)
+
+
+def test_report_uses_shipped_model_by_default(tmp_path):
+    res = run_cli("report", "--commits", COMMITS[-1], "--date", "2026-03-10", "--out", tmp_path, "--cache", tmp_path / "c")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(next(tmp_path.rglob("*.json")).read_text())
+    assert data["classifier"] == "model" and data["entries"]
+    assert all(e["verdict"]["probabilities"] for e in data["entries"])
+    assert "warning" not in res.stderr
+
+
+def test_report_falls_back_to_rules_when_model_missing(tmp_path):
+    res = run_cli("report", "--commits", COMMITS[-1], "--date", "2026-03-10", "--out", tmp_path,
+                  "--model", tmp_path / "nothing-here")
+    assert res.returncode == 0
+    warnings = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(warnings) == 1 and "warning" in warnings[0] and "rules:default" in warnings[0]
+    data = json.loads(next(tmp_path.rglob("*.json")).read_text())
+    assert data["classifier"] == "rules:default"
+
+
+def test_labels_suggest_and_add(trained, small_labels, cache_dir, tmp_path):
+    pool = tmp_path / "pool.jsonl"
+    commits = [c for c in read_commits(COMMITS[2]) if c.committed_at.date().isoformat() <= "2026-06-30"][:60]
+    write_commits(pool, commits)
+    res = run_cli("labels", "suggest", "--n", "5", "--commits", pool, "--labels", small_labels,
+                  "--model", trained, "--cache", cache_dir, "--until", "2026-06-30")
+    assert res.returncode == 0, res.stderr
+    rows = [line.split("\t") for line in res.stdout.strip().splitlines()[1:]]
+    assert len(rows) == 5
+    labeled = {json.loads(line)["sha"] for line in small_labels.read_text().splitlines()}
+    assert not any(any(s.startswith(r[0]) for s in labeled) for r in rows)
+    scores = [float(r[3]) for r in rows]
+    assert all(0 <= s <= 1 for s in scores)
+
+    to = tmp_path / "mine.jsonl"
+    sha = rows[0][0]
+    res = run_cli("labels", "add", sha[:9], "--tier", "high", "--type", "feature", "--reason", "new backend",
+                  "--commits", pool, "--to", to)
+    assert res.returncode == 0, res.stderr
+    rec = json.loads(to.read_text())
+    assert rec["sha"].startswith(sha) and len(rec["sha"]) == 40 and rec["tier"] == "high"
+    assert rec["reason"] == "new backend" and rec["repo"] == commits[0].repo
+    again = run_cli("labels", "add", sha[:9], "--tier", "low", "--type", "docs", "--reason", "x",
+                    "--commits", pool, "--to", to)
+    assert_one_line_error(again, "already labeled")
+    missing = run_cli("labels", "add", "deadbeefdead", "--tier", "low", "--type", "docs", "--reason", "x",
+                      "--commits", pool, "--to", to)
+    assert_one_line_error(missing, "no commit")
+
+
+def test_tier_policy_thresholds():
+    p_high = np.array([0.40, 0.10, 0.05])
+    p_low = np.array([0.10, 0.40, 0.75])
+    assert TierPolicy(0.3, 0.5).apply(p_high, p_low) == ["high", "medium", "low"]
+    assert TierPolicy(0.5, 0.5).apply(p_high, p_low) == ["medium", "medium", "low"]
+    assert TierPolicy(0.5, 0.95).apply(p_high, p_low) == ["low", "low", "low"]
+
+
+def test_tune_policy_meets_recall_target_when_feasible():
+    rng = np.random.default_rng(0)
+    y = ["high"] * 20 + ["medium"] * 40 + ["low"] * 40
+    p_high = np.r_[rng.uniform(0.3, 0.7, 20), rng.uniform(0.0, 0.4, 80)]
+    p_low = np.r_[rng.uniform(0.0, 0.3, 60), rng.uniform(0.4, 0.9, 40)]
+    from commitradar.classifier.evaluation import PolicyTarget
+
+    pol = tune_policy(p_high, p_low, y, PolicyTarget(0.8, 0.9))
+    m = metrics(y, pol.apply(p_high, p_low))
+    assert m["high_recall"] >= 0.8 and m["llm_share"] <= 0.9
+    strict = tune_policy(p_high, p_low, y, PolicyTarget(0.0, 0.3))  # few may go to the LLM
+    assert metrics(y, strict.apply(p_high, p_low))["llm_share"] <= 0.3
+
+
+def test_metrics_known_values():
+    m = metrics(["high", "medium", "low", "low"], ["high", "low", "low", "low"])
+    assert m["accuracy"] == 0.75 and m["high_recall"] == 1.0
+    assert m["per_class"]["medium"]["recall"] == 0.0 and m["llm_share"] == 0.25
+    assert m["confusion"]["matrix"] == [[1, 0, 0], [0, 0, 1], [0, 0, 2]]
+
+
+def test_date_folds_never_split_a_day():
+    dates = [f"2026-01-{d:02d}" for d in range(1, 21) for _ in range(3)]
+    folds = date_folds(dates, 5)
+    assert sorted(np.concatenate(folds).tolist()) == list(range(60))
+    for fold in folds:
+        inside = {dates[i] for i in fold}
+        outside = {dates[i] for i in set(range(60)) - set(fold.tolist())}
+        assert not inside & outside
+
+
+def test_notebook_executes(trained, tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(ROOT / "notebooks" / "evaluate.ipynb", as_version=4)
+    os.environ["COMMITRADAR_EVAL_JSON"] = str(trained / CARD_FILE)
+    try:
+        NotebookClient(nb, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    finally:
+        os.environ.pop("COMMITRADAR_EVAL_JSON", None)
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert any("5 models" in o.get("text", "") for o in outputs)
