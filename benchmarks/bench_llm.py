@@ -70,7 +70,7 @@ def build_repo(path: Path) -> Path:
     base.update({"uv.lock": lockfile(400, 0), "docs/guide.md": markdown(120, 0), "README.md": "# demo\n",
                  "tests/test_core.py": python_module("tcore", 20), ".github/workflows/ci.yml": "on: [push]\n",
                  "csrc/attn.cu": cpp_kernel("attn", 30), "pyproject.toml": '[project]\nname = "demo"\n'})
-    r.commit(base, "initial import", "2026-02-02T08:00:00+00:00")
+    r.commit("initial import", base, when="2026-02-02T08:00:00+00:00")
 
     def edit(path: str, text: str, old: str, new: str, count: int = -1) -> str:
         return text.replace(old, new, count)
@@ -118,7 +118,7 @@ def build_repo(path: Path) -> Path:
     assert len(commits) == 30, len(commits)
     for n, (files, msg) in enumerate(commits):
         state.update(files)
-        r.commit(files, msg, f"2026-02-03T{1 + n // 2:02d}:{(n % 2) * 30 + 5:02d}:00+00:00")
+        r.commit(msg, files, when=f"2026-02-03T{1 + n // 2:02d}:{(n % 2) * 30 + 5:02d}:00+00:00")
     return r.path
 
 

@@ -237,40 +237,7 @@ class FakeLLM:
 __all__ = ["FakeLLM", "valid_answer"]
 
 
-# ------------------------------------------------------------------ a small git-repo builder for LLM tests
-
-import os as _os
-import subprocess as _sp
-from pathlib import Path as _Path
-
-
-class GitRepo:
-    """A throw-away repository: ``commit({path: text or None}, message, when)`` (None deletes the file)."""
-
-    def __init__(self, path) -> None:
-        self.path = _Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
-        self.git("init", "-q", "-b", "main")
-        self.git("config", "user.name", "Test Author")
-        self.git("config", "user.email", "author@example.com")
-        self.git("config", "commit.gpgsign", "false")
-
-    def git(self, *args: str, env: dict | None = None) -> str:
-        return _sp.run(["git", "-C", str(self.path), *args], check=True, capture_output=True, text=True,
-                       env={**_os.environ, **(env or {})}).stdout
-
-    def commit(self, files: dict, message: str, when: str) -> str:
-        for rel, text in files.items():
-            p = self.path / rel
-            if text is None:
-                p.unlink()
-                continue
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_text(text, encoding="utf-8")
-        self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message,
-                 env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when})
-        return self.git("rev-parse", "HEAD").strip()
+from gitrepo import GitRepo  # noqa: E402,F401  (one repo builder for every test and benchmark)
 
 
 def python_module(name: str, n_funcs: int, seed: int = 0) -> str:

@@ -32,19 +32,14 @@ LOW = "docs: fix typo"
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
     r = GitRepo(tmp_path_factory.mktemp("llmrepo") / "repo")
-    r.commit({"README.md": "hello\n", "core/scheduler.py": python_module("sched", 6),
-              "core/loader.py": python_module("loader", 6), "core/batch.py": python_module("batch", 6)},
-             "init", "2026-02-02T08:00:00+00:00")
-    r.commit({"models/foonet.py": python_module("foonet", 30), "core/registry.py": python_module("reg", 3),
-              "tests/test_foonet.py": python_module("tfoo", 3)},
-             HIGH + "\n\nAdds FooNet.\nHF_TOKEN=hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567", "2026-02-03T09:00:00+00:00")
-    r.commit({"core/scheduler.py": python_module("sched", 6).replace("scale=", "scale_=")}, MED_FIX,
-             "2026-02-03T10:00:00+00:00")
-    r.commit({"core/batch.py": python_module("batch", 6).replace("math.sqrt", "math.isqrt")}, MED_PERF,
-             "2026-02-03T11:00:00+00:00")
-    r.commit({"core/loader.py": python_module("loader", 6).replace("raise ValueError", "raise RuntimeError")},
-             INJECT + "\n\n" + INJECTION, "2026-02-03T12:00:00+00:00")
-    r.commit({"README.md": "hello world\n"}, LOW, "2026-02-03T13:00:00+00:00")
+    r.commit("init", {"README.md": "hello\n", "core/scheduler.py": python_module("sched", 6),
+              "core/loader.py": python_module("loader", 6), "core/batch.py": python_module("batch", 6)}, when="2026-02-02T08:00:00+00:00")
+    r.commit(HIGH + "\n\nAdds FooNet.\nHF_TOKEN=hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567", {"models/foonet.py": python_module("foonet", 30), "core/registry.py": python_module("reg", 3),
+              "tests/test_foonet.py": python_module("tfoo", 3)}, when="2026-02-03T09:00:00+00:00")
+    r.commit(MED_FIX, {"core/scheduler.py": python_module("sched", 6).replace("scale=", "scale_=")}, when="2026-02-03T10:00:00+00:00")
+    r.commit(MED_PERF, {"core/batch.py": python_module("batch", 6).replace("math.sqrt", "math.isqrt")}, when="2026-02-03T11:00:00+00:00")
+    r.commit(INJECT + "\n\n" + INJECTION, {"core/loader.py": python_module("loader", 6).replace("raise ValueError", "raise RuntimeError")}, when="2026-02-03T12:00:00+00:00")
+    r.commit(LOW, {"README.md": "hello world\n"}, when="2026-02-03T13:00:00+00:00")
     return r.path
 
 
