@@ -32,7 +32,10 @@ OUT/reports/YYYY/<repo-name>/YYYY-MM-DD.md and .json; the paths are printed.
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    pass
+    def _get_help_string(self, action):  # show a default only when there is one worth showing
+        if action.default in (None, [], False, argparse.SUPPRESS):
+            return action.help
+        return super()._get_help_string(action)
 
 
 class _Parser(argparse.ArgumentParser):

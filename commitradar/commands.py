@@ -75,7 +75,7 @@ SHARED = "../shared/data"
 EPILOG_TRAIN = f"""\
 example (the shipped model):
   commitradar train --labels {SHARED}/labels/expert_train.jsonl data/labels/manual.jsonl \\
-      --commits {SHARED}/commits/*.jsonl.gz --out data/model
+      --commits {SHARED}/commits/*.jsonl.gz --tune-on {SHARED}/labels/expert_train.jsonl --out data/model
 
 Labels join to commits by full or abbreviated SHA. Writes model.skops (skops format, no pickle),
 neighbours.npz, model_card.json and MODEL_CARD.md (data hash, counts, cross-validated metrics grouped by

@@ -252,8 +252,12 @@ def check_compatible(card: dict, where: Path) -> None:
                          f"this is {sklearn.__version__}: retrain it with `commitradar train`")
 
 
+def _names(value) -> str:
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
 def card_markdown(card: dict) -> str:
-    lines = [f"# Model card: commitradar importance model", "",
+    lines = ["# Model card: commitradar importance model", "",
              f"- trained: {card.get('trained_at', '?')}",
              f"- data hash (sha256 of sorted sha,tier,type): `{card.get('data_hash', '?')}`",
              f"- labels: {card.get('n_labels')} ({', '.join(f'{k} {v}' for k, v in card.get('tier_counts', {}).items())})",
@@ -267,7 +271,9 @@ def card_markdown(card: dict) -> str:
     cv = card.get("cv")
     if cv:
         lines += [f"## Cross-validation ({cv.get('folds')} folds grouped by date)", "",
-                  "| model | macro-F1 | accuracy | high recall | high precision | κ | LLM share |",
+                  f"Trained on every label of each training part; scored on {cv.get('n_scored', '?')} labels "
+                  f"({_names(cv.get('scored_on', 'all labels'))}); tier thresholds tuned inside each training part.", "",
+                  "| model | macro-F1 | accuracy | high recall | high precision | Cohen's κ | LLM share |",
                   "|---|---|---|---|---|---|---|"]
         for name, m in cv.get("models", {}).items():
             lines.append(f"| {name} | {m['macro_f1']:.3f} | {m['accuracy']:.3f} | {m['high_recall']:.3f} | "
