@@ -101,7 +101,7 @@ def build_view(report: DayReport, lang: str) -> dict:
         "stats_heading": stats_heading,
         "stats_slug": stats_slug,
         "toc_heading": toc_heading,
-        "stats_line": t(lang, "stats_line", total=len(report.entries), high=report.count("high"),
+        "stats_line": t(lang, "stats_line" if ".." not in label else "stats_line_range", total=len(report.entries), high=report.count("high"),
                         medium=report.count("medium"), low=report.count("low")),
         "rows": [(e.commit.committed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), e.commit.author, e.commit.subject)
                  for e in table],

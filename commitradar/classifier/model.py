@@ -298,7 +298,7 @@ class ModelClassifier:
     def load(cls, model_dir: Path, config=None, cache_dir: Path | None = None) -> "ModelClassifier":
         model, card = ImportanceModel.load(model_dir)
         cache = cache_dir or (config.cache() if config is not None else None)
-        return cls(model, card, Embedder(cache))
+        return cls(model, card, Embedder(cache, progress=True))
 
     def classify(self, items: Sequence[tuple[Commit, Features]]) -> list[Verdict]:
         from .presets import DEFAULT
