@@ -151,8 +151,6 @@ def cmd_report(args) -> int:
     config = config_from_args(args)
     window = resolve_window(args.date, args.since, args.until, config.tz)
     out = Path(config.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} is not a folder")
     existing = next((p for p in (out.absolute(), *out.absolute().parents) if p.exists()), None)
     if existing is not None and not existing.is_dir():
         raise InputError(f"--out {out}: {existing} is a file, not a folder")
@@ -175,14 +173,13 @@ def cmd_report(args) -> int:
 
 
 def cmd_mine(args) -> int:
-    from .config import load_config
     from .dataset import write_commits
-    from .mining import open_repo, mine, resolve_window
+    from .mining import mine, open_repo, resolve_window
 
-    config = load_config(args.config, overrides={"tz": args.tz, "cache_dir": args.cache})
+    config = config_from_args(args)
     window = resolve_window(args.date, args.since, args.until, config.tz)
-    repos = [open_repo(spec, config.cache()) for spec in (args.repo or ["."])]
-    commits = [c for repo in repos for c in mine(repo, window, args.branch)]
+    repos = [open_repo(spec, config.cache()) for spec in config.repos]
+    commits = [c for repo in repos for c in mine(repo, window, config.branch)]
     n = write_commits(args.out, commits)
     print(f"{args.out}: {n} commits from {len(repos)} repositories ({window.start:%Y-%m-%d}..{window.end:%Y-%m-%d} exclusive, {window.timezone})")
     return 0

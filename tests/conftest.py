@@ -10,10 +10,8 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Mapping
-from zoneinfo import ZoneInfo
 
 import pytest
 

@@ -9,7 +9,7 @@ import pytest
 
 from commitradar.config import LLMConfig
 from commitradar.features import extract
-from commitradar.models import (Commit, DayReport, Entry, FileChange, Insights, Prose, Verdict)
+from commitradar.models import (Commit, DayReport, Entry, FileChange, Verdict)
 from commitradar.report import render_markdown
 from commitradar.writer.llm.answer import AnswerError, parse_answer, to_prose, validate
 from commitradar.writer.llm.client import FormatLadder, backoff, retry_after

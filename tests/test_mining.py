@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from commitradar.dataset import read_commits
 from commitradar.errors import InputError
 from commitradar.mining import (
-    commit_url, first_parent_shas, mine, open_repo, parse_numstat, parse_remote, resolve_window,
+    commit_url, mine, open_repo, parse_numstat, parse_remote, resolve_window,
 )
 
 from conftest import DAY, SHARED, at, files_under, run_cli

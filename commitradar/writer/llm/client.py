@@ -167,7 +167,7 @@ class Caller:
                     continue
                 if not _retryable(exc) or failures >= self.max_retries:
                     raise CallFailed(_describe(exc), attempts) from None
-                wait = await self._wait(failures, exc)
+                await self._wait(failures, exc)
                 failures += 1
                 continue
             except (openai.APITimeoutError, openai.APIConnectionError) as exc:
