@@ -118,10 +118,20 @@ class LLMWriter:
         caller = Caller(client, self.llm.model, timeout=self.llm.timeout, max_retries=self.llm.max_retries,
                         ladder=self.ladder, backoff_base=self.backoff_base, sleep=self.sleep, rng=self.rng)
         sem = asyncio.Semaphore(max(1, self.llm.max_in_flight))
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(jobs), desc="LLM", unit="commit", disable=None, leave=False)  # shown on a terminal
+
+        async def tracked(i, item, req):
+            try:
+                return await self._one(i, item, req, lang, usage, caller, cache, sem)
+            finally:
+                bar.update(1)
+
         try:
-            results = await asyncio.gather(*(self._one(i, item, req, lang, usage, caller, cache, sem)
-                                             for i, item, req in jobs))
+            results = await asyncio.gather(*(tracked(i, item, req) for i, item, req in jobs))
         finally:
+            bar.close()
             usage.requests += caller.requests
             usage.retries += caller.retries
             await client.close()
