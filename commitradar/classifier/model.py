@@ -164,7 +164,9 @@ class ImportanceModel:
                 Z, coef = pipes[tier]
                 contrib = coef * Z[i]
             order = np.argsort(-contrib)
-            picked = [f"{names[i]} ({contrib[i]:+.2f})" for i in order if names[i] != "embedding" and contrib[i] > 0][:k]
+            raw = X[i]  # the feature's own value, so "x=0 (+0.2)" reads as "absent, and that pushes this way"
+            picked = [f"{names[i_]}={raw[i_]:.3g} ({contrib[i_]:+.2f})" for i_ in order
+                      if names[i_] != "embedding" and contrib[i_] > 0][:k]
             out.append(picked)
         return out
 

@@ -60,9 +60,15 @@ def body_points(body: str, title: str = "", limit: int = 4) -> list[str]:
     return [clip(s) for s in sentences[: min(2, limit)]]
 
 
+def _s(n: int) -> str:
+    """English plural ending (the Chinese strings ignore it)."""
+    return "" if n == 1 else "s"
+
+
 def impact_lines(feats: Features, lang: str) -> list[str]:
     names = CATEGORY_NAMES[lang]
-    out = [t(lang, "impact_cat", cat=names.get(c.category, c.category), files=c.files, added=c.added, deleted=c.deleted)
+    out = [t(lang, "impact_cat", cat=names.get(c.category, c.category), files=c.files, s=_s(c.files), added=c.added,
+             deleted=c.deleted)
            for c in feats.categories]
     if feats.n_binary:
         out.append(t(lang, "binary_files", n=feats.n_binary))
@@ -102,7 +108,7 @@ def risk_lines(feats: Features, lang: str) -> list[str]:
 def one_line(commit: Commit, feats: Features, lang: str) -> str:
     title = feats.title or commit.subject or commit.sha[:7]
     main = feats.categories[0].category if feats.categories else None
-    stat = t(lang, "files_stat", files=feats.n_files, added=feats.added, deleted=feats.deleted)
+    stat = t(lang, "files_stat", files=feats.n_files, s=_s(feats.n_files), added=feats.added, deleted=feats.deleted)
     where = f", {CATEGORY_NAMES[lang].get(main, main)}" if main else ""
     return f"{clip(title)} — {stat}{where}"
 
