@@ -133,7 +133,7 @@ def _add_train(sub, formatter) -> None:
     p.add_argument("--commits", nargs="+", required=True, metavar="FILE", help="dataset files (.jsonl[.gz])")
     p.add_argument("--out", required=True, metavar="DIR", help="model folder to write")
     p.add_argument("--cv", type=int, default=5, metavar="K", help="folds (grouped by date) for the card")
-    p.add_argument("--min-high-recall", type=float, default=0.75, help="tier policy: high recall to reach")
+    p.add_argument("--min-high-recall", type=float, default=0.70, help="tier policy: high recall to reach")
     p.add_argument("--max-llm-share", type=float, default=0.65, help="tier policy: most commits sent to the LLM")
     p.add_argument("--tune-on", nargs="+", default=[], metavar="FILE",
                    help="tune tier thresholds and score the CV on these label files only (labels sampled at "

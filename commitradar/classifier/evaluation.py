@@ -43,7 +43,7 @@ class PolicyTarget:
     """What tier thresholds are tuned for: best macro-F1 with high recall ≥ min_high_recall and at most
     max_llm_share of commits sent to the LLM (falls back to the best high recall when infeasible)."""
 
-    min_high_recall: float = 0.75
+    min_high_recall: float = 0.70
     max_llm_share: float = 0.65
 
 
