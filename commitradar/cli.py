@@ -115,6 +115,9 @@ def _configure_logging(quiet: bool) -> None:
     handler.setFormatter(_LineFormatter())
     log.handlers[:] = [handler]
     log.setLevel(logging.ERROR if quiet else logging.WARNING)
+    from . import progress
+
+    progress.ENABLED = not quiet
     log.propagate = False
 
 

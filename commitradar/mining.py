@@ -266,12 +266,10 @@ def mine(repo: LocalRepo, window: Window, branch: str | None = None) -> list[Com
     idents = read_idents(repo.path, shas)
     git = Git(str(repo.path))
     try:
-        from tqdm import tqdm
+        from .progress import progress
 
         commits = []
-        # A progress bar on a terminal for long ranges; nothing in logs or pipes.
-        for sha in tqdm(shas, desc=f"mining {repo.name}", unit="commit", disable=None if len(shas) > 50 else True,
-                        leave=False):
+        for sha in progress(shas, desc=f"mining {repo.name}"):
             c = git.get_commit(sha)
             parent = c.parents[0] if c.parents else "--root"
             numstat = _git(repo.path, "diff-tree", "-r", "-z", "--numstat", "-M", "--no-commit-id", parent, sha)

@@ -132,9 +132,9 @@ class Embedder:
         chunks = [texts[i : i + 512] for i in range(0, len(texts), 512)]
         bar = None
         if self.progress and len(texts) > 64:
-            from tqdm import tqdm
+            from ..progress import progress
 
-            bar = tqdm(total=len(texts), desc="embedding", unit="commit")
+            bar = progress(total=len(texts), desc="embedding")
         out = []
         for chunk in chunks:
             out.append(self.model.encode(chunk, batch_size=self.batch_size, normalize_embeddings=True,

@@ -118,9 +118,9 @@ class LLMWriter:
         caller = Caller(client, self.llm.model, timeout=self.llm.timeout, max_retries=self.llm.max_retries,
                         ladder=self.ladder, backoff_base=self.backoff_base, sleep=self.sleep, rng=self.rng)
         sem = asyncio.Semaphore(max(1, self.llm.max_in_flight))
-        from tqdm import tqdm
+        from ...progress import progress
 
-        bar = tqdm(total=len(jobs), desc="LLM", unit="commit", disable=None, leave=False)  # shown on a terminal
+        bar = progress(total=len(jobs), desc="LLM", min_items=1)
 
         async def tracked(i, item, req):
             try:
