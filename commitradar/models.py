@@ -190,6 +190,7 @@ class DayReport:
     writer: str
     notes: tuple[str, ...] = ()  # one-line remarks shown in the report (no LLM configured, budget hit, ...)
     usage: dict[str, Any] | None = None  # LLM accounting (tokens per tier, calls, failures), if an LLM wrote
+    lang: str = "zh"  # the language the prose was written in; rendering uses it unless told otherwise
 
     @property
     def label(self) -> str:

@@ -63,6 +63,7 @@ def build_report(
         classifier=classifier.name,
         writer=writer.name,
         notes=tuple(result.notes) if result else (),
+        lang=config.lang,
         usage=result.usage if result else None,
     )
 

@@ -115,8 +115,9 @@ def build_view(report: DayReport, lang: str) -> dict:
     }
 
 
-def render_markdown(report: DayReport, lang: str = "zh") -> str:
-    return _env.get_template("report.md.j2").render(**build_view(report, lang))
+def render_markdown(report: DayReport, lang: str | None = None) -> str:
+    """Markdown in ``lang`` (default: the language the report's prose was written in)."""
+    return _env.get_template("report.md.j2").render(**build_view(report, lang or report.lang))
 
 
 def report_dict(report: DayReport) -> dict:
@@ -127,9 +128,9 @@ def report_dict(report: DayReport) -> dict:
     return data
 
 
-def render_json(report: DayReport, lang: str = "zh") -> str:
+def render_json(report: DayReport, lang: str | None = None) -> str:
     data = report_dict(report)
-    data["lang"] = lang
+    data["lang"] = lang or report.lang
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -143,7 +144,7 @@ def report_path(out_dir: Path, report: DayReport) -> Path:
     return Path(out_dir) / "reports" / f"{report.start:%Y}" / name / report.label
 
 
-def write_report(report: DayReport, out_dir: Path, lang: str = "zh", formats=("markdown", "json")) -> list[Path]:
+def write_report(report: DayReport, out_dir: Path, lang: str | None = None, formats=("markdown", "json")) -> list[Path]:
     """Render every format first, then write each atomically: a failure leaves no partial file."""
     base = report_path(out_dir, report)
     rendered = [(OUTPUTS.get(f), OUTPUTS.get(f).render(report, lang)) for f in formats]
