@@ -24,6 +24,7 @@ Environment: ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``COMMITRADAR_LLM_MODEL``,
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -32,7 +33,9 @@ from typing import Any, Mapping
 from .errors import InputError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-DEFAULT_MODEL_DIR = PACKAGE_ROOT.parent / "data" / "model"
+# A source checkout (pip install -e) first, then a wheel install's copy under <prefix>/share.
+_MODEL_DIRS = (PACKAGE_ROOT.parent / "data" / "model", Path(sys.prefix) / "share" / "commitradar" / "model")
+DEFAULT_MODEL_DIR = next((p for p in _MODEL_DIRS if (p / "model_card.json").is_file()), _MODEL_DIRS[0])
 
 
 @dataclass(frozen=True)
