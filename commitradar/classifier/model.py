@@ -315,9 +315,12 @@ class ModelClassifier:
         types = self.model.predict_type(X)
         strongest = self.model.strongest_features(X, tiers)
         near = self.model.neighbours(X)
+        # The rule hits are already columns of X ("rule:<name>"): read them instead of scoring again.
+        names = hand_feature_names()
+        rule_cols = [(r, DIM + names.index(f"rule:{r.name}")) for r in DEFAULT.rules]
         out = []
-        for (c, f), tier, ctype, p, top, nb in zip(items, tiers, types, proba, strongest, near):
-            _, hits = DEFAULT.score(c, f)
+        for row, tier, ctype, p, top, nb in zip(X, tiers, types, proba, strongest, near):
+            hits = [r for r, col in rule_cols if row[col] > 0]
             reasons = [f"P(high)={p[0]:.2f}, P(low)={p[2]:.2f} (high at ≥ {self.model.policy.high_threshold:.2f}, "
                        f"low at > {1 - self.model.policy.medium_threshold:.2f})"]
             reasons += [f"rule {r.name}: {r.reason}" for r in hits]

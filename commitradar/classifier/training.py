@@ -61,10 +61,6 @@ def load_labeled(label_files: Sequence[str], commit_files: Sequence[str]) -> Lab
     )
 
 
-def _say(msg: str) -> None:
-    log.info(msg)
-
-
 def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path, cache_dir: Path | None,
           folds: int = 5, target: PolicyTarget = PolicyTarget(), tune_on: Sequence[str] = (),
           progress: bool = True) -> dict:
@@ -78,7 +74,7 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
     mask = np.array([not tune_sources or s in tune_sources for s in data.sources])
     X = design_matrix(data.items, Embedder(cache_dir, progress=progress))
     cv = cross_validate(X, data.items, data.tiers, data.types, data.dates, k=folds, target=target,
-                        score_mask=mask, progress=_say)
+                        score_mask=mask, progress=log.info)
     model = ImportanceModel().fit(X, data.tiers, data.types, data.shas)
     scores = inner_scores(X, np.asarray(data.tiers), np.asarray(data.dates))
     model.policy = tune_policy(scores[mask, 0], scores[mask, 1], np.asarray(data.tiers)[mask], target)
@@ -112,12 +108,11 @@ def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir:
     if folds:
         if len(set(data.dates)) < folds:
             raise InputError(f"--cv {folds} needs at least {folds} distinct dates, the labels have {len(set(data.dates))}")
-        cv = cross_validate(X, data.items, data.tiers, data.types, data.dates, k=folds, progress=_say)
+        cv = cross_validate(X, data.items, data.tiers, data.types, data.dates, k=folds, progress=log.info)
         return {"mode": f"cv{folds}", "n": len(data.tiers), "models": cv["models"]}
-    from .model import ImportanceModel as IM
     from .rules import PRESETS
 
-    model, card = IM.load(model_dir)
+    model, card = ImportanceModel.load(model_dir)
     preds = {
         "majority": [card.get("majority_tier", "medium")] * len(data.tiers),
         "rules:default": [PRESETS.get("default").decide(c, f).tier for c, f in data.items],
