@@ -350,6 +350,33 @@ def test_read_expert_and_manual_labels():
     assert manual and all(lab.source and lab.reason for lab in manual)
 
 
+def test_shipped_labels_respect_the_held_out_data():
+    """Our labels never touch what the model is judged on (later commits, Mooncake) nor the expert labels."""
+    manual = read_labels(ROOT / "data" / "labels" / "manual.jsonl")
+    expert_shas = {lab.sha for lab in read_labels(EXPERT)}
+    assert len(manual) >= 300 and len({lab.sha for lab in manual}) == len(manual)
+    assert all(lab.date <= "2026-06-30" for lab in manual)
+    assert not [lab for lab in manual if lab.repo == "kvcache-ai/Mooncake"]
+    assert not [lab for lab in manual if lab.sha in expert_shas]
+    assert Counter_of(manual)["high"] + Counter_of(read_labels(EXPERT))["high"] >= 80
+
+
+def test_blind_agreement_check_matches_the_readme():
+    """The blind re-labelling of expert-labeled commits, and the agreement the README quotes from it."""
+    from sklearn.metrics import cohen_kappa_score
+
+    expert = {lab.sha: lab.tier for lab in read_labels(EXPERT)}
+    check = read_labels(ROOT / "data" / "labels" / "agreement" / "blind-check-vs-expert.jsonl")
+    assert len(check) == 80 and all(lab.sha in expert for lab in check)
+    ours, theirs = [lab.tier for lab in check], [expert[lab.sha] for lab in check]
+    agree = sum(a == b for a, b in zip(ours, theirs)) / len(check)
+    kappa = cohen_kappa_score(theirs, ours)
+    found = sum(a == b == "high" for a, b in zip(ours, theirs))
+    readme = re.sub(r"\s+", " ", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert f"agrees with the experts on {agree:.0%} of them (Cohen's κ {kappa:.2f}".replace("%", " %") in readme
+    assert f"{found} of the experts' {theirs.count('high')} highs found" in readme
+
+
 def Counter_of(labels):
     out: dict[str, int] = {}
     for lab in labels:
