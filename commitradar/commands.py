@@ -133,8 +133,10 @@ def _add_train(sub, formatter) -> None:
     p.add_argument("--commits", nargs="+", required=True, metavar="FILE", help="dataset files (.jsonl[.gz])")
     p.add_argument("--out", required=True, metavar="DIR", help="model folder to write")
     p.add_argument("--cv", type=int, default=5, metavar="K", help="folds (grouped by date) for the card")
-    p.add_argument("--min-high-recall", type=float, default=0.70, help="tier policy: high recall to reach")
-    p.add_argument("--max-llm-share", type=float, default=0.65, help="tier policy: most commits sent to the LLM")
+    p.add_argument("--min-high-recall", type=float, default=None,
+                   help="tier policy: high recall to reach on held-out scores (default: 0.75)")
+    p.add_argument("--max-llm-share", type=float, default=None,
+                   help="tier policy: most commits sent to the LLM (default: 0.65)")
     p.add_argument("--tune-on", nargs="+", default=[], metavar="FILE",
                    help="tune tier thresholds and score the CV on these label files only (labels sampled at "
                    "random, like the commits the model will meet); default: all --labels")
@@ -207,15 +209,22 @@ def cmd_labels_add(args) -> int:
     return 0
 
 
+def policy_target(min_high_recall: float | None, max_llm_share: float | None):
+    """The tier-policy target from flags; an omitted flag keeps PolicyTarget's default (one source of truth)."""
+    from .classifier.evaluation import PolicyTarget
+
+    given = {"min_high_recall": min_high_recall, "max_llm_share": max_llm_share}
+    return PolicyTarget(**{k: v for k, v in given.items() if v is not None})
+
+
 def cmd_train(args) -> int:
     from pathlib import Path
 
-    from .classifier.evaluation import PolicyTarget
     from .classifier.training import train
 
     config = _config(args)
     card = train(args.labels, args.commits, Path(args.out), config.cache(), folds=args.cv,
-                 target=PolicyTarget(args.min_high_recall, args.max_llm_share), tune_on=args.tune_on,
+                 target=policy_target(args.min_high_recall, args.max_llm_share), tune_on=args.tune_on,
                  progress=not args.quiet)
     m = card["cv"]["models"]["model"]
     print(f"{args.out}: {card['n_labels']} labels ({', '.join(f'{k} {v}' for k, v in card['tier_counts'].items())}); "

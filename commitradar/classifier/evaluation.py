@@ -43,7 +43,7 @@ class PolicyTarget:
     """What tier thresholds are tuned for: best macro-F1 with high recall ≥ min_high_recall and at most
     max_llm_share of commits sent to the LLM (falls back to the best high recall when infeasible)."""
 
-    min_high_recall: float = 0.70
+    min_high_recall: float = 0.75  # tuned with a margin: 0.70 tuned in-sample lands near 0.67 out of sample
     max_llm_share: float = 0.65
 
 
