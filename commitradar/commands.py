@@ -75,11 +75,14 @@ SHARED = "../shared/data"
 EPILOG_TRAIN = f"""\
 example (the shipped model):
   commitradar train --labels {SHARED}/labels/expert_train.jsonl data/labels/manual.jsonl \\
-      --commits {SHARED}/commits/*.jsonl.gz --tune-on {SHARED}/labels/expert_train.jsonl --out data/model
+      --commits {SHARED}/commits/*.jsonl.gz --tune-on {SHARED}/labels/expert_train.jsonl --repeats 5 \\
+      --out data/model
 
 Labels join to commits by full or abbreviated SHA. Writes model.skops (skops format, no pickle),
 neighbours.npz, model_card.json and MODEL_CARD.md (data hash, counts, cross-validated metrics grouped by
 date, library and feature versions). Embeddings are cached (COMMITRADAR_CACHE), so retraining is quick.
+--repeats R reruns the CV with R fold seeds and records the spread: on a few hundred labels, which days
+share a fold moves macro-F1 by a few hundredths, so compare models by the mean, not by one split.
 """
 EPILOG_EVALUATE = f"""\
 examples:
@@ -133,6 +136,8 @@ def _add_train(sub, formatter) -> None:
     p.add_argument("--commits", nargs="+", required=True, metavar="FILE", help="dataset files (.jsonl[.gz])")
     p.add_argument("--out", required=True, metavar="DIR", help="model folder to write")
     p.add_argument("--cv", type=int, default=5, metavar="K", help="folds (grouped by date) for the card")
+    p.add_argument("--repeats", type=int, default=1, metavar="R",
+                   help="run the CV with R fold seeds and record the spread in the card (default: 1)")
     p.add_argument("--min-high-recall", type=float, default=None,
                    help="tier policy: high recall to reach on held-out scores (default: 0.75)")
     p.add_argument("--max-llm-share", type=float, default=None,
@@ -153,6 +158,8 @@ def _add_evaluate(sub, formatter) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--model", dest="model_dir", metavar="DIR", help="score this trained model (default: shipped)")
     g.add_argument("--cv", type=int, metavar="K", help="instead: retrain every model in K folds grouped by date")
+    p.add_argument("--repeats", type=int, default=1, metavar="R",
+                   help="with --cv: repeat it with R fold seeds and report mean ± sd (default: 1)")
     p.add_argument("--json", default="evaluation/evaluation.json", metavar="OUT", help="JSON to write")
     p.add_argument("--cache", metavar="DIR", help="cache folder (embeddings)")
     p.set_defaults(func=cmd_evaluate)
@@ -222,8 +229,9 @@ def cmd_train(args) -> int:
 
     from .classifier.training import train
 
+    _check_repeats(args.repeats)
     config = _config(args)
-    card = train(args.labels, args.commits, Path(args.out), config.cache(), folds=args.cv,
+    card = train(args.labels, args.commits, Path(args.out), config.cache(), folds=args.cv, repeats=args.repeats,
                  target=policy_target(args.min_high_recall, args.max_llm_share), tune_on=args.tune_on,
                  progress=not args.quiet)
     m = card["cv"]["models"]["model"]
@@ -233,15 +241,27 @@ def cmd_train(args) -> int:
     return 0
 
 
+def _check_repeats(repeats: int) -> None:
+    from .errors import InputError
+
+    if repeats < 1:
+        raise InputError(f"--repeats {repeats}: give 1 or more fold seeds")
+
+
 def cmd_evaluate(args) -> int:
     from pathlib import Path
 
     from .classifier.evaluation import comparison_markdown
     from .classifier.training import evaluate, write_evaluation
 
+    from .errors import InputError
+
+    _check_repeats(args.repeats)
+    if args.repeats > 1 and not args.cv:
+        raise InputError("--repeats needs --cv K: a trained model scored as it is has nothing to repeat")
     config = _config(args)
     result = evaluate(args.labels, args.commits, None if args.cv else config.model_dir, config.cache(),
-                      folds=args.cv, progress=not args.quiet)
+                      folds=args.cv, progress=not args.quiet, repeats=args.repeats)
     print(comparison_markdown(result, f"evaluation ({result['mode']}, {result['n']} labeled commits)"))
     for path in write_evaluation(result, Path(args.json)):
         print(path)

@@ -43,7 +43,7 @@ def cache_dir(tmp_path_factory) -> Path:
 def trained(tmp_path_factory, small_labels, cache_dir) -> Path:
     out = tmp_path_factory.mktemp("model") / "m"
     res = run_cli("train", "--labels", small_labels, "--commits", *COMMITS, "--out", out, "--cv", "3",
-                  "--cache", cache_dir, timeout=900)
+                  "--repeats", "2", "--cache", cache_dir, timeout=900)
     assert res.returncode == 0, res.stderr
     assert "macro-F1" in res.stdout and str(out) in res.stdout
     return out
@@ -58,6 +58,11 @@ def test_train_writes_model_and_card(trained, small_labels):
     assert len(card["data_hash"]) == 64
     assert set(card["cv"]["models"]) == {"majority", "rules:default", "rules:argus", "embedding-only", "model"}
     assert card["cv"]["grouped_by"] == "date"
+    spread = card["cv"]["spread"]["model"]["macro_f1"]  # --repeats 2: seed 0 is the table, both seeds the spread
+    assert card["cv"]["repeats"] == 2 and len(spread["values"]) == 2
+    assert spread["values"][0] == round(card["cv"]["models"]["model"]["macro_f1"], 4)
+    assert spread["min"] <= spread["mean"] <= spread["max"]
+    assert "Over 2 fold seeds" in (trained / "MODEL_CARD.md").read_text()
     assert card["versions"]["scikit-learn"] and card["feature_version"] >= 1
     for m in card["cv"]["models"].values():
         assert 0 <= m["macro_f1"] <= 1 and 0 <= m["llm_share"] <= 1
@@ -123,11 +128,25 @@ def test_evaluate_scores_given_model_without_retraining(trained, small_labels, c
 
 def test_evaluate_cv_mode(small_labels, cache_dir, tmp_path):
     out = tmp_path / "cv.json"
-    res = run_cli("evaluate", "--labels", small_labels, "--commits", *COMMITS, "--cv", "3", "--json", out,
-                  "--cache", cache_dir, timeout=900)
+    res = run_cli("evaluate", "--labels", small_labels, "--commits", *COMMITS, "--cv", "3", "--repeats", "2",
+                  "--json", out, "--cache", cache_dir, timeout=900)
     assert res.returncode == 0, res.stderr
     data = json.loads(out.read_text())
     assert data["mode"] == "cv3" and len(data["models"]) == 5
+    assert data["repeats"] == 2 and set(data["spread"]) == set(data["models"])
+    recall = data["spread"]["model"]["high_recall"]
+    assert recall["values"][0] == round(data["models"]["model"]["high_recall"], 4) and len(recall["values"]) == 2
+    assert "Over 2 fold seeds" in res.stdout and "Over 2 fold seeds" in out.with_suffix(".md").read_text()
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--repeats", "2"], "--repeats needs --cv K"),
+    (["--cv", "3", "--repeats", "0"], "--repeats 0: give 1 or more fold seeds"),
+])
+def test_evaluate_repeats_misuse_is_a_one_line_error(small_labels, tmp_path, args, needle):
+    res = run_cli("evaluate", "--labels", small_labels, "--commits", *COMMITS, *args, "--json", tmp_path / "x.json")
+    assert_one_line_error(res, needle)
+    assert not (tmp_path / "x.json").exists()
 
 
 def test_evaluate_default_scores_shipped_model(small_labels, cache_dir, tmp_path):
@@ -248,6 +267,13 @@ def test_metrics_known_values():
     assert m["confusion"]["matrix"] == [[1, 0, 0], [0, 0, 1], [0, 0, 2]]
 
 
+def test_fold_seeds_group_days_differently():
+    dates = [f"2026-01-{d:02d}" for d in range(1, 29) for _ in range(3)]
+    a, b = date_folds(dates, 4, seed=0), date_folds(dates, 4, seed=1)
+    assert sorted(map(tuple, map(sorted, a))) != sorted(map(tuple, map(sorted, b)))
+    assert date_folds(dates, 4, seed=1)[0].tolist() == b[0].tolist()  # a seed is reproducible
+
+
 def test_date_folds_never_split_a_day():
     dates = [f"2026-01-{d:02d}" for d in range(1, 21) for _ in range(3)]
     folds = date_folds(dates, 5)
@@ -297,3 +323,17 @@ def test_train_flags_default_to_the_policy_target_defaults():
                                                     text=True).stdout)
     assert f"high recall to reach on held-out scores (default: {PolicyTarget().min_high_recall})" in help_text
     assert f"most commits sent to the LLM (default: {PolicyTarget().max_llm_share})" in help_text
+
+
+def test_readme_quotes_the_shipped_model_card():
+    """The README's cross-validated numbers are the shipped model's, not an older model's."""
+    import re
+
+    cv = json.loads((ROOT / "data" / "model" / CARD_FILE).read_text())["cv"]
+    readme = re.sub(r"\s+", " ", (ROOT / "README.md").read_text(encoding="utf-8"))
+    m = cv["models"]["model"]
+    assert (f"| **model** (rules + embedding, shipped) | **{m['macro_f1']:.3f}** | {m['accuracy']:.3f} | "
+            f"**{m['high_recall']:.3f}** |") in readme
+    f1, hr = cv["spread"]["model"]["macro_f1"], cv["spread"]["model"]["high_recall"]
+    assert f"macro-F1 **{f1['mean']:.3f} ± {f1['sd']:.3f}** ({f1['min']:.3f}–{f1['max']:.3f})" in readme
+    assert f"high recall **{hr['mean']:.3f} ± {hr['sd']:.3f}**" in readme

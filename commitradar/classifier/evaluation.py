@@ -102,10 +102,11 @@ def cross_validate(
     target: PolicyTarget = PolicyTarget(),
     score_mask: np.ndarray | None = None,
     progress: Callable[[str], None] | None = None,
+    seed: int = 0,
 ) -> dict:
     """Out-of-fold predictions and metrics of every compared model, scored on ``score_mask`` rows (default
     all). Training folds use every row; tier thresholds are tuned inside each training part only, on the
-    out-of-fold scores of its ``score_mask`` rows."""
+    out-of-fold scores of its ``score_mask`` rows. ``seed`` picks which days go together in a fold."""
     from sklearn.metrics import f1_score
 
     from .model import DIM, fit_heads, head_scores, make_embedding_only, make_type_estimator
@@ -122,9 +123,9 @@ def cross_validate(
     for name in ("rules:default", "rules:argus"):
         preset = PRESETS.get(name.split(":")[1])
         preds[name][:] = [preset.decide(c, f).tier for c, f in items]
-    for i, test in enumerate(date_folds(dates, k)):
+    for i, test in enumerate(date_folds(dates, k, seed)):
         if progress:
-            progress(f"fold {i + 1}/{k}")
+            progress(f"fold {i + 1}/{k}" + (f" (fold seed {seed})" if seed else ""))
         train = np.setdiff1d(np.arange(n), test)
         preds["majority"][test] = Counter(tiers[train]).most_common(1)[0][0]
         preds["embedding-only"][test] = make_embedding_only().fit(X[train, :DIM], tiers[train]).predict(X[test, :DIM])
@@ -140,6 +141,38 @@ def cross_validate(
     out["model"]["type_macro_f1"] = float(f1_score(list(types[mask]), list(type_pred[mask]), average="macro",
                                                    zero_division=0))
     return {"folds": k, "models": out, "oof_scores": oof, "predictions": {k_: list(v) for k_, v in preds.items()}}
+
+
+SPREAD_KEYS = ("macro_f1", "high_recall", "high_precision", "llm_share")
+
+
+def repeated_cv(X: np.ndarray, items: Sequence, tiers: Sequence[str], types: Sequence[str], dates: Sequence[str],
+                k: int = 5, repeats: int = 1, **kwargs) -> dict:
+    """``cross_validate`` with fold seeds 0..repeats-1. The result is seed 0's, plus (when repeats > 1)
+    ``spread``: per model, each metric of SPREAD_KEYS for every seed with its mean, sd, min and max, because
+    which days share a fold moves macro-F1 by a few hundredths on a few hundred labels."""
+    runs = [cross_validate(X, items, tiers, types, dates, k=k, seed=seed, **kwargs) for seed in range(max(1, repeats))]
+    out = runs[0]
+    if repeats > 1:
+        out["spread"] = {name: {key: spread([run["models"][name][key] for run in runs]) for key in SPREAD_KEYS}
+                         for name in out["models"]}
+    return out
+
+
+def spread(values: Sequence[float]) -> dict:
+    v = np.asarray(values, dtype=float)
+    return {"values": [round(float(x), 4) for x in v], "mean": float(v.mean()), "sd": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+            "min": float(v.min()), "max": float(v.max())}
+
+
+def spread_markdown(spread_: dict, repeats: int) -> list[str]:
+    lines = [f"Over {repeats} fold seeds (mean ± sd, min–max):", "",
+             "| model | macro-F1 | high recall | LLM share |", "|---|---|---|---|"]
+    for name, m in spread_.items():
+        cells = [f"{m[key]['mean']:.3f} ± {m[key]['sd']:.3f} ({m[key]['min']:.3f}–{m[key]['max']:.3f})"
+                 for key in ("macro_f1", "high_recall", "llm_share")]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines + [""]
 
 
 def inner_scores(X: np.ndarray, y: np.ndarray, dates: np.ndarray, k: int = 4) -> np.ndarray:
@@ -164,6 +197,8 @@ def comparison_markdown(result: dict, title: str) -> str:
         cells = [f"{m['per_class'][t]['precision']:.2f} / {m['per_class'][t]['recall']:.2f} / {m['per_class'][t]['f1']:.2f}"
                  for t in TIERS]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if result.get("spread"):
+        lines += [""] + spread_markdown(result["spread"], result.get("repeats", 0))
     if "type_accuracy" in result["models"].get("model", {}):
         m = result["models"]["model"]
         lines += ["", f"Change type (model): accuracy {m['type_accuracy']:.3f}, macro-F1 {m['type_macro_f1']:.3f}."]

@@ -281,6 +281,10 @@ def card_markdown(card: dict) -> str:
             lines.append(f"| {name} | {m['macro_f1']:.3f} | {m['accuracy']:.3f} | {m['high_recall']:.3f} | "
                          f"{m['per_class']['high']['precision']:.3f} | {m['kappa']:.3f} | {m['llm_share']:.3f} |")
         lines.append("")
+        if cv.get("spread"):
+            from .evaluation import spread_markdown
+
+            lines += spread_markdown(cv["spread"], cv.get("repeats", 0))
     lines += ["## Trust", "", "`model.skops` is a skops file, not a pickle: loading refuses any type outside "
               "scikit-learn/numpy/scipy, and the card records its sha256.", ""]
     return "\n".join(lines)

@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..features import extract
 from ..features.embedding import Embedder
 from ..models import Commit, Features
-from .evaluation import PolicyTarget, comparison_markdown, cross_validate, inner_scores, metrics, plot_confusions, tune_policy
+from .evaluation import PolicyTarget, comparison_markdown, inner_scores, metrics, plot_confusions, repeated_cv, tune_policy
 from .model import ImportanceModel, compat_fields, data_hash, design_matrix, library_versions
 
 log = logging.getLogger("commitradar")
@@ -63,7 +63,7 @@ def load_labeled(label_files: Sequence[str], commit_files: Sequence[str]) -> Lab
 
 def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path, cache_dir: Path | None,
           folds: int = 5, target: PolicyTarget = PolicyTarget(), tune_on: Sequence[str] = (),
-          progress: bool = True) -> dict:
+          progress: bool = True, repeats: int = 1) -> dict:
     """Fit on every label; tune tier thresholds and score the CV on the labels of ``tune_on`` files only
     (default: all). Use it for labels sampled like the commits the model will meet (random, not enriched)."""
     data = load_labeled(label_files, commit_files)
@@ -73,8 +73,8 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
         raise InputError(f"--tune-on {', '.join(sorted(unknown))}: no such labels among --labels")
     mask = np.array([not tune_sources or s in tune_sources for s in data.sources])
     X = design_matrix(data.items, Embedder(cache_dir, progress=progress))
-    cv = cross_validate(X, data.items, data.tiers, data.types, data.dates, k=folds, target=target,
-                        score_mask=mask, progress=log.info)
+    cv = repeated_cv(X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats, target=target,
+                     score_mask=mask, progress=log.info)
     model = ImportanceModel().fit(X, data.tiers, data.types, data.shas)
     scores = inner_scores(X, np.asarray(data.tiers), np.asarray(data.dates))
     model.policy = tune_policy(scores[mask, 0], scores[mask, 1], np.asarray(data.tiers)[mask], target)
@@ -92,14 +92,15 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
         "policy_target": {"min_high_recall": target.min_high_recall, "max_llm_share": target.max_llm_share},
         "versions": library_versions(),
         "cv": {"folds": folds, "grouped_by": "date", "scored_on": sorted(tune_sources) or "all labels",
-               "n_scored": int(mask.sum()), "models": cv["models"]},
+               "n_scored": int(mask.sum()), "models": cv["models"],
+               **({"repeats": repeats, "spread": cv["spread"]} if "spread" in cv else {})},
     }
     model.save(Path(out_dir), card)
     return card
 
 
 def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir: Path | None, cache_dir: Path | None,
-             folds: int | None = None, progress: bool = True) -> dict:
+             folds: int | None = None, progress: bool = True, repeats: int = 1) -> dict:
     """With ``folds``: cross-validated retraining of every compared model. Otherwise: score the trained model
     in ``model_dir`` as it is (no retraining), beside the majority class, both rules presets and the
     model's own embedding-only head."""
@@ -108,8 +109,9 @@ def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir:
     if folds:
         if len(set(data.dates)) < folds:
             raise InputError(f"--cv {folds} needs at least {folds} distinct dates, the labels have {len(set(data.dates))}")
-        cv = cross_validate(X, data.items, data.tiers, data.types, data.dates, k=folds, progress=log.info)
-        return {"mode": f"cv{folds}", "n": len(data.tiers), "models": cv["models"]}
+        cv = repeated_cv(X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats, progress=log.info)
+        return {"mode": f"cv{folds}", "n": len(data.tiers), "models": cv["models"],
+                **({"repeats": repeats, "spread": cv["spread"]} if "spread" in cv else {})}
     from .rules import PRESETS
 
     model, card = ImportanceModel.load(model_dir)
