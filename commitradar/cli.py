@@ -41,7 +41,8 @@ class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaults
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2, like every other user error
         self.print_usage(sys.stderr)
-        raise SystemExit(f"commitradar: error: {message}")
+        print(f"commitradar: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
 
 
 def _window_flags(p: argparse.ArgumentParser, default_day: bool = True) -> None:
@@ -77,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--classifier", choices=("model", "rules"), help="who decides tiers (default model)")
     p.add_argument("--rules-preset", choices=("default", "argus"), help="rules table for --classifier rules")
     p.add_argument("--model", metavar="DIR", dest="model_dir", help="trained model folder (default: shipped)")
+    p.add_argument("--high-threshold", type=float, metavar="P",
+                   help="model tier policy: high if P(high) ≥ P (default: the threshold tuned at training; "
+                   "lower it for more high commits, raise it for fewer)")
+    p.add_argument("--medium-threshold", type=float, metavar="P",
+                   help="model tier policy: otherwise medium if 1 − P(low) ≥ P (default: tuned at training)")
     llm = p.add_argument_group("LLM writer (medium and high commits only)")
     llm.add_argument("--llm", choices=("openai", "none"),
                      help="'openai' = any OpenAI-compatible endpoint (OPENAI_BASE_URL, OPENAI_API_KEY)")
@@ -133,6 +139,8 @@ def config_from_args(args: argparse.Namespace):
         "classifier": getattr(args, "classifier", None),
         "rules_preset": getattr(args, "rules_preset", None),
         "model_dir": getattr(args, "model_dir", None),
+        "high_threshold": getattr(args, "high_threshold", None),
+        "medium_threshold": getattr(args, "medium_threshold", None),
         "cache_dir": getattr(args, "cache", None),
         "dry_run": getattr(args, "dry_run", None) or None,
         "llm": {

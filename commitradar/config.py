@@ -6,6 +6,8 @@
     lang = "zh"
     classifier = "model"      # or "rules"
     rules_preset = "default"  # or "argus"
+    high_threshold = 0.2      # override the model's tier policy: high if P(high) ≥ this
+    medium_threshold = 0.5    # ... else medium if 1 − P(low) ≥ this (default: the thresholds tuned at training)
 
     [llm]
     provider = "openai"       # no provider: the deterministic writer
@@ -66,6 +68,8 @@ class Config:
     classifier: str = "model"
     rules_preset: str = "default"
     model_dir: Path = DEFAULT_MODEL_DIR
+    high_threshold: float | None = None  # None: the trained model's own tier policy
+    medium_threshold: float | None = None
     cache_dir: Path | None = None
     categories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     llm: LLMConfig = LLMConfig()
@@ -145,6 +149,10 @@ def load_config(
         cfg = _from_mapping(cfg, flat, "flags")
         if llm_flags:
             cfg = replace(cfg, llm=replace(cfg.llm, **llm_flags))
+    for key in ("high_threshold", "medium_threshold"):
+        value = getattr(cfg, key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1):
+            raise InputError(f"{key} must be a number between 0 and 1, got {value!r}")
     if cfg.lang not in ("zh", "en"):
         raise InputError(f"unknown language {cfg.lang!r} (zh or en)")
     if cfg.llm.provider not in (None, "openai", "none", "deterministic"):

@@ -9,7 +9,7 @@ import pytest
 
 from commitradar.cli import build_parser
 
-from conftest import DAY, SHARED, assert_one_line_error, files_under
+from conftest import DAY, SHARED, assert_one_line_error, files_under, run_cli
 
 
 def _subcommands() -> list[str]:
@@ -186,3 +186,10 @@ def test_huge_commit_through_cli(huge_repo, cli, tmp_path):
     assert "Café: résumé of naïve changes" in md
     assert "本日共 4 个提交" in md
     assert "10000 个文件" in md
+
+
+@pytest.mark.parametrize("args", [["report", "--no-such-flag"], ["report", "--lang", "fr"], ["nonsense"]])
+def test_usage_errors_exit_2_with_one_line(args):
+    res = run_cli(*args)
+    assert res.returncode == 2, res
+    assert_one_line_error(res)

@@ -337,3 +337,44 @@ def test_readme_quotes_the_shipped_model_card():
     f1, hr = cv["spread"]["model"]["macro_f1"], cv["spread"]["model"]["high_recall"]
     assert f"macro-F1 **{f1['mean']:.3f} ± {f1['sd']:.3f}** ({f1['min']:.3f}–{f1['max']:.3f})" in readme
     assert f"high recall **{hr['mean']:.3f} ± {hr['sd']:.3f}**" in readme
+
+
+def _tiers_of_report(out_dir: Path) -> list[str]:
+    data = json.loads(next(out_dir.rglob("*.json")).read_text())
+    return [e["verdict"]["tier"] for e in data["entries"]]
+
+
+def test_tier_policy_can_be_overridden_at_report_time(tmp_path):
+    """Thresholds from flags or commitradar.toml replace the tuned ones without retraining."""
+    day = ["report", "--commits", COMMITS[-1], "--date", "2026-03-10", "--cache", tmp_path / "c"]
+    assert run_cli(*day, "--out", tmp_path / "tuned").returncode == 0
+    tuned = _tiers_of_report(tmp_path / "tuned")
+    assert len(set(tuned)) > 1  # the tuned policy gives a mix on this day
+    res = run_cli(*day, "--out", tmp_path / "all-high", "--high-threshold", "0")
+    assert res.returncode == 0, res.stderr
+    assert set(_tiers_of_report(tmp_path / "all-high")) == {"high"}
+    (tmp_path / "commitradar.toml").write_text("high_threshold = 1.0\nmedium_threshold = 0.0\n")
+    res = run_cli("--config", tmp_path / "commitradar.toml", *day, "--out", tmp_path / "no-high")
+    assert res.returncode == 0, res.stderr
+    assert set(_tiers_of_report(tmp_path / "no-high")) == {"medium"}
+    assert len(_tiers_of_report(tmp_path / "no-high")) == len(tuned)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--high-threshold", "1.5"], "high_threshold must be a number between 0 and 1, got 1.5"),
+    (["--medium-threshold", "-0.1"], "medium_threshold must be a number between 0 and 1"),
+])
+def test_bad_policy_override_is_a_one_line_error(tmp_path, args, needle):
+    res = run_cli("report", "--commits", COMMITS[-1], "--date", "2026-03-10", "--out", tmp_path, *args)
+    assert_one_line_error(res, needle)
+    assert not list(tmp_path.rglob("*.md"))
+
+
+def test_policy_override_in_toml_must_be_a_number(tmp_path):
+    from commitradar.config import load_config
+
+    (tmp_path / "commitradar.toml").write_text('high_threshold = "high"\n')
+    with pytest.raises(InputError, match="high_threshold must be a number between 0 and 1, got 'high'"):
+        load_config(tmp_path / "commitradar.toml", env={})
+    (tmp_path / "commitradar.toml").write_text("high_threshold = 0.25\n")
+    assert load_config(tmp_path / "commitradar.toml", env={}).high_threshold == 0.25

@@ -48,6 +48,14 @@ class TierPolicy:
                 for h, lo in zip(p_high, p_low)]
 
 
+def policy_with_overrides(policy: TierPolicy, config) -> TierPolicy:
+    """The trained policy, with any threshold set in the configuration (toml, flags) taking its place."""
+    from dataclasses import replace
+
+    given = {k: getattr(config, k, None) for k in ("high_threshold", "medium_threshold")}
+    return replace(policy, **{k: float(v) for k, v in given.items() if v is not None})
+
+
 def _column_pipeline(columns: str, C: float, class_weight="balanced", hand_weight: float = 0.5):
     from sklearn.compose import ColumnTransformer
     from sklearn.linear_model import LogisticRegression
@@ -303,6 +311,8 @@ class ModelClassifier:
     @classmethod
     def load(cls, model_dir: Path, config=None, cache_dir: Path | None = None) -> "ModelClassifier":
         model, card = ImportanceModel.load(model_dir)
+        if config is not None:
+            model.policy = policy_with_overrides(model.policy, config)
         cache = cache_dir or (config.cache() if config is not None else None)
         return cls(model, card, Embedder(cache, progress=True))
 
