@@ -108,6 +108,10 @@ def _add_labels_suggest_add(labels_sub, formatter) -> None:
                    help="never suggest this repository (repeatable), e.g. one held out for judging")
     q.add_argument("--model", dest="model_dir", metavar="DIR", help="model folder (default: shipped)")
     q.add_argument("--high-weight", type=float, default=1.0, help="bonus weight of P(high) in the score")
+    q.add_argument("--random", type=int, default=0, metavar="K",
+                   help="also list K unlabeled commits drawn at random (labels sampled like real days keep "
+                   "the tuned thresholds honest)")
+    q.add_argument("--seed", type=int, default=0, help="seed of the --random draw")
     q.add_argument("--cache", metavar="DIR", help="cache folder (embeddings)")
     q.set_defaults(func=cmd_labels_suggest)
 
@@ -174,18 +178,20 @@ def _config(args):
 
 def cmd_labels_suggest(args) -> int:
     from .classifier.suggest import suggest
+    from .errors import InputError
     from .labels import read_labels
     from .markdown import clean
 
     config = _config(args)
     done = {lab.sha for path in args.labels for lab in read_labels(path)}
+    if args.n < 0 or args.random < 0:
+        raise InputError("--n and --random take 0 or more")
     rows = suggest(config.model_dir, args.commits, done, args.n, args.until, args.exclude_repo, config.cache(),
-                   args.high_weight)
-    print("sha\trepo\tdate\tP(high)\tP(medium)\tP(low)\tsubject")
+                   args.high_weight, random=args.random, seed=args.seed)
+    print("sha\trepo\tdate\tP(high)\tP(medium)\tP(low)\tpicked\tsubject")
     for r in rows:
-        if any(r.sha.startswith(d) for d in done if len(d) < 40):
-            continue
-        print(f"{r.sha[:12]}\t{r.repo}\t{r.date}\t{r.p_high:.2f}\t{r.p_medium:.2f}\t{r.p_low:.2f}\t{clean(r.subject)[:100]}")
+        print(f"{r.sha[:12]}\t{r.repo}\t{r.date}\t{r.p_high:.2f}\t{r.p_medium:.2f}\t{r.p_low:.2f}\t{r.picked}\t"
+              f"{clean(r.subject)[:100]}")
     return 0
 
 

@@ -212,15 +212,23 @@ def test_labels_suggest_and_add(trained, small_labels, cache_dir, tmp_path):
     pool = tmp_path / "pool.jsonl"
     commits = [c for c in read_commits(COMMITS[2]) if c.committed_at.date().isoformat() <= "2026-06-30"][:60]
     write_commits(pool, commits)
-    res = run_cli("labels", "suggest", "--n", "5", "--commits", pool, "--labels", small_labels,
-                  "--model", trained, "--cache", cache_dir, "--until", "2026-06-30")
+    # Labels with abbreviated SHAs (the first 20 commits of the pool) must be skipped before picking.
+    short = tmp_path / "short.jsonl"
+    short.write_text("".join(json.dumps({"sha": c.sha[:10], "repo": c.repo, "date": "2026-01-01", "tier": "low",
+                                         "change_type": "docs", "source": "t"}) + "\n" for c in commits[:20]))
+    res = run_cli("labels", "suggest", "--n", "5", "--random", "3", "--commits", pool, "--labels", small_labels,
+                  short, "--model", trained, "--cache", cache_dir, "--until", "2026-06-30")
     assert res.returncode == 0, res.stderr
     rows = [line.split("\t") for line in res.stdout.strip().splitlines()[1:]]
-    assert len(rows) == 5
+    assert [r[6] for r in rows] == ["uncertain"] * 5 + ["random"] * 3
+    assert len({r[0] for r in rows}) == 8
     labeled = {json.loads(line)["sha"] for line in small_labels.read_text().splitlines()}
+    labeled |= {c.sha for c in commits[:20]}
     assert not any(any(s.startswith(r[0]) for s in labeled) for r in rows)
     scores = [float(r[3]) for r in rows]
     assert all(0 <= s <= 1 for s in scores)
+    bad = run_cli("labels", "suggest", "--random", "-1", "--commits", pool, "--model", trained, "--cache", cache_dir)
+    assert_one_line_error(bad, "--random take 0 or more")
 
     to = tmp_path / "mine.jsonl"
     sha = rows[0][0]
