@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .models import CHANGE_TYPES, TIERS
+
 EPILOG_LABELS_IMPORT = """\
 examples:
   commitradar labels import ../shared/reference/argus-reports/*.md --out data/labels/argus.jsonl
@@ -120,9 +122,8 @@ def _add_labels_suggest_add(labels_sub, formatter) -> None:
                               "(../shared/docs/importance-rubric.md). The commit must exist in --commits.",
                               formatter_class=formatter)
     q.add_argument("sha", help="full or abbreviated SHA (at least 7 hex digits)")
-    q.add_argument("--tier", required=True, choices=("high", "medium", "low"))
-    q.add_argument("--type", required=True, dest="change_type",
-                   choices=("feature", "bugfix", "performance", "refactor", "test", "docs", "ci_build", "deps_config", "other"))
+    q.add_argument("--tier", required=True, choices=TIERS)
+    q.add_argument("--type", required=True, dest="change_type", choices=CHANGE_TYPES)
     q.add_argument("--reason", required=True, help="one sentence: why this tier")
     q.add_argument("--commits", nargs="+", required=True, metavar="FILE", help="dataset files holding the commit")
     q.add_argument("--to", default="data/labels/manual.jsonl", metavar="FILE", help="labels file to append to")
@@ -182,10 +183,10 @@ def cmd_labels_suggest(args) -> int:
     from .labels import read_labels
     from .markdown import clean
 
-    config = _config(args)
-    done = {lab.sha for path in args.labels for lab in read_labels(path)}
     if args.n < 0 or args.random < 0:
         raise InputError("--n and --random take 0 or more")
+    config = _config(args)
+    done = {lab.sha for path in args.labels for lab in read_labels(path)}
     rows = suggest(config.model_dir, args.commits, done, args.n, args.until, args.exclude_repo, config.cache(),
                    args.high_weight, random=args.random, seed=args.seed)
     print("sha\trepo\tdate\tP(high)\tP(medium)\tP(low)\tpicked\tsubject")

@@ -154,9 +154,15 @@ def repeated_cv(X: np.ndarray, items: Sequence, tiers: Sequence[str], types: Seq
     runs = [cross_validate(X, items, tiers, types, dates, k=k, seed=seed, **kwargs) for seed in range(max(1, repeats))]
     out = runs[0]
     if repeats > 1:
+        out["repeats"] = repeats
         out["spread"] = {name: {key: spread([run["models"][name][key] for run in runs]) for key in SPREAD_KEYS}
                          for name in out["models"]}
     return out
+
+
+def spread_of(cv: dict) -> dict:
+    """The ``repeats``/``spread`` keys of a ``repeated_cv`` result (none for a single fold seed)."""
+    return {key: cv[key] for key in ("repeats", "spread") if key in cv}
 
 
 def spread(values: Sequence[float]) -> dict:

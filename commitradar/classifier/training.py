@@ -16,7 +16,8 @@ from ..errors import InputError
 from ..features import extract
 from ..features.embedding import Embedder
 from ..models import Commit, Features
-from .evaluation import PolicyTarget, comparison_markdown, inner_scores, metrics, plot_confusions, repeated_cv, tune_policy
+from .evaluation import (PolicyTarget, comparison_markdown, inner_scores, metrics, plot_confusions, repeated_cv,
+                         spread_of, tune_policy)
 from .model import ImportanceModel, compat_fields, data_hash, design_matrix, library_versions
 
 log = logging.getLogger("commitradar")
@@ -92,8 +93,7 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
         "policy_target": {"min_high_recall": target.min_high_recall, "max_llm_share": target.max_llm_share},
         "versions": library_versions(),
         "cv": {"folds": folds, "grouped_by": "date", "scored_on": sorted(tune_sources) or "all labels",
-               "n_scored": int(mask.sum()), "models": cv["models"],
-               **({"repeats": repeats, "spread": cv["spread"]} if "spread" in cv else {})},
+               "n_scored": int(mask.sum()), "models": cv["models"], **spread_of(cv)},
     }
     model.save(Path(out_dir), card)
     return card
@@ -110,8 +110,7 @@ def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir:
         if len(set(data.dates)) < folds:
             raise InputError(f"--cv {folds} needs at least {folds} distinct dates, the labels have {len(set(data.dates))}")
         cv = repeated_cv(X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats, progress=log.info)
-        return {"mode": f"cv{folds}", "n": len(data.tiers), "models": cv["models"],
-                **({"repeats": repeats, "spread": cv["spread"]} if "spread" in cv else {})}
+        return {"mode": f"cv{folds}", "n": len(data.tiers), "models": cv["models"], **spread_of(cv)}
     from .rules import PRESETS
 
     model, card = ImportanceModel.load(model_dir)
