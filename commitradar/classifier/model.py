@@ -1,8 +1,10 @@
 """The importance model: MiniLM embedding + rule features + numeric stats → calibrated tier and type.
 
 Estimators follow scikit-learn: ``ImportanceModel.fit(X, tiers, types)`` / ``predict(X)``. Columns of X are
-the 384-d embedding followed by :func:`commitradar.features.vector.hand_features`. Tier probabilities are
-calibrated (sigmoid, inner CV); a :class:`TierPolicy` turns them into tiers and favours high-tier recall.
+the 384-d embedding followed by :func:`commitradar.features.vector.hand_features`. Two one-vs-rest heads
+(high, low) each take a soft vote of a logistic regression (embedding + hand features) and gradient-boosted
+trees (hand features); their probabilities are calibrated (sigmoid, inner CV); a :class:`TierPolicy` turns
+them into tiers and favours high-tier recall.
 
 Saved with skops (no pickle): ``model.skops`` is loaded only after checking that every type in it is a
 scikit-learn/numpy type, and ``model_card.json`` must match this package's feature and vector versions and
@@ -29,7 +31,7 @@ MODEL_FILE = "model.skops"
 NEIGHBOURS_FILE = "neighbours.npz"
 CARD_FILE = "model_card.json"
 CARD_MD = "MODEL_CARD.md"
-MODEL_FORMAT = 2  # 2: one-vs-rest high/low heads
+MODEL_FORMAT = 3  # 2: one-vs-rest high/low heads; 3: each head blends a linear and a tree model
 SAFE_PREFIXES = ("sklearn.", "numpy.", "builtins.", "scipy.")
 
 
@@ -75,15 +77,41 @@ def _column_pipeline(columns: str, C: float, class_weight="balanced", hand_weigh
 
 
 HEAD_C = {"high": 0.03, "low": 0.3}  # the high head is strongly regularised: few, noisy positives
+TREE_WEIGHT = 0.4  # share of the gradient-boosted trees in each head's vote (the rest: the linear model)
 
 
-def make_head(tier: str, calibrate: bool = True):
-    """One-vs-rest head ``tier`` vs the rest. Calibration (sigmoid on out-of-fold scores, one final fit on
+def _tree_pipeline():
+    """Gradient-boosted trees on the hand features only: they catch interactions the linear model cannot
+    (a fix tag *and* core paths *and* a small diff), while the embedding stays with the linear model."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.pipeline import Pipeline
+
+    n_hand = len(hand_feature_names())
+    return Pipeline([
+        ("columns", ColumnTransformer([("hand", "passthrough", slice(DIM, DIM + n_hand))])),
+        ("trees", HistGradientBoostingClassifier(learning_rate=0.05, max_iter=200, max_depth=3,
+                                                 l2_regularization=1.0, class_weight="balanced", random_state=0)),
+    ])
+
+
+def make_head(tier: str, calibrate: bool = True, tree_weight: float = TREE_WEIGHT):
+    """One-vs-rest head ``tier`` vs the rest: a soft vote of the linear model (embedding + scaled hand
+    features) and the trees (hand features). Calibration (sigmoid on out-of-fold scores, one final fit on
     all rows) is monotonic: it makes P() meaningful without changing the ranking."""
     from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import VotingClassifier
 
-    base = _column_pipeline("both", HEAD_C[tier])
+    linear = _column_pipeline("both", HEAD_C[tier])
+    base = linear if tree_weight <= 0 else VotingClassifier(
+        [("linear", linear), ("trees", _tree_pipeline())], voting="soft", weights=[1 - tree_weight, tree_weight])
     return CalibratedClassifierCV(base, method="sigmoid", cv=5, ensemble=False) if calibrate else base
+
+
+def _linear_part(head):
+    """The fitted linear pipeline inside a head (calibrated or not, voting or not): the reasons read it."""
+    est = head.calibrated_classifiers_[0].estimator if hasattr(head, "calibrated_classifiers_") else head
+    return est.named_estimators_["linear"] if hasattr(est, "named_estimators_") else est
 
 
 def fit_heads(X: np.ndarray, tiers: Sequence[str], calibrate: bool = True) -> dict:
@@ -157,11 +185,11 @@ class ImportanceModel:
     # ---------------------------------------------------------------- reasons
 
     def strongest_features(self, X: np.ndarray, tiers: Sequence[str], k: int = 2) -> list[list[str]]:
-        """Hand features pushing hardest towards each predicted tier (coef × scaled value)."""
+        """Hand features pushing hardest towards each predicted tier (coef × scaled value of the linear part)."""
         names = ["embedding"] * DIM + hand_feature_names()
         pipes = {}
         for t, est in self.heads.items():
-            pipe = est.calibrated_classifiers_[0].estimator if hasattr(est, "calibrated_classifiers_") else est
+            pipe = _linear_part(est)
             pipes[t] = (pipe.named_steps["columns"].transform(X), pipe.named_steps["logreg"].coef_[0])
         out = []
         for i, tier in enumerate(tiers):
@@ -200,6 +228,7 @@ class ImportanceModel:
         np.savez_compressed(out_dir / NEIGHBOURS_FILE, vectors=self.neighbour_vectors,
                             shas=self.neighbour_shas.astype("U12"), tiers=self.neighbour_tiers.astype("U6"))
         card = {**card, "policy": asdict(self.policy), "head_C": HEAD_C,
+                "tree_weight": TREE_WEIGHT,
                 "model_sha256": hashlib.sha256((out_dir / MODEL_FILE).read_bytes()).hexdigest()}
         (out_dir / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (out_dir / CARD_MD).write_text(card_markdown(card), encoding="utf-8")
