@@ -90,8 +90,11 @@ EPILOG_EVALUATE = f"""\
 examples:
   commitradar evaluate --labels held_out.jsonl --commits {SHARED}/commits/*.jsonl.gz --json eval/result.json
   commitradar evaluate --labels data/labels/manual.jsonl --commits {SHARED}/commits/*.jsonl.gz --cv 5
+  commitradar evaluate --labels {SHARED}/labels/expert_train.jsonl data/labels/manual.jsonl \\
+      --commits {SHARED}/commits/*.jsonl.gz --after 2026-04-01 --tune-on {SHARED}/labels/expert_train.jsonl
 
-Without --model and --cv it scores the shipped model as it is. Compared side by side: majority class,
+Without --model, --cv and --after it scores the shipped model as it is. --after is the forward check: train
+on older labels, score newer ones, the way the model is used. Compared side by side: majority class,
 rules:default, rules:argus, embedding-only, model (rules + embedding). Writes JSON, Markdown and a
 confusion-matrix PNG (beside the JSON; default evaluation/evaluation.json).
 """
@@ -142,11 +145,14 @@ def _add_train(sub, formatter) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="model folder to write")
     p.add_argument("--cv", type=int, default=5, metavar="K", help="folds (grouped by date) for the card")
     p.add_argument("--repeats", type=int, default=1, metavar="R",
-                   help="run the CV with R fold seeds and record the spread in the card (default: 1)")
+                   help="run the CV with R fold seeds and record the spread in the card")
     p.add_argument("--min-high-recall", type=float, default=None,
                    help="tier policy: high recall to reach on held-out scores (default: 0.75)")
     p.add_argument("--max-llm-share", type=float, default=None,
                    help="tier policy: most commits sent to the LLM (default: 0.65)")
+    p.add_argument("--thresholds-from", choices=("forward", "shuffled"), default=None,
+                   help="held-out scores the tier thresholds are tuned on: shuffled date folds (default) or "
+                   "forward (each date block scored by a model fit on earlier ones, as new commits are)")
     p.add_argument("--tune-on", nargs="+", default=[], metavar="FILE",
                    help="tune tier thresholds and score the CV on these label files only (labels sampled at "
                    "random, like the commits the model will meet); default: all --labels")
@@ -163,8 +169,16 @@ def _add_evaluate(sub, formatter) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--model", dest="model_dir", metavar="DIR", help="score this trained model (default: shipped)")
     g.add_argument("--cv", type=int, metavar="K", help="instead: retrain every model in K folds grouped by date")
+    g.add_argument("--after", metavar="YYYY-MM-DD", type=_iso_date,
+                   help="instead: a forward check, every model trained on the labels before this date and "
+                   "scored on the labels from it on (as a model meets newer commits)")
     p.add_argument("--repeats", type=int, default=1, metavar="R",
-                   help="with --cv: repeat it with R fold seeds and report mean ± sd (default: 1)")
+                   help="with --cv: repeat it with R fold seeds and report mean ± sd")
+    p.add_argument("--tune-on", nargs="+", default=[], metavar="FILE",
+                   help="score (and, when retraining, tune tier thresholds) on these label files only; "
+                   "default: all --labels")
+    p.add_argument("--thresholds-from", choices=("forward", "shuffled"), default=None,
+                   help="when retraining: held-out scores the tier thresholds are tuned on (default: shuffled)")
     p.add_argument("--json", default="evaluation/evaluation.json", metavar="OUT", help="JSON to write")
     p.add_argument("--cache", metavar="DIR", help="cache folder (embeddings)")
     p.set_defaults(func=cmd_evaluate)
@@ -223,11 +237,11 @@ def cmd_labels_add(args) -> int:
     return 0
 
 
-def policy_target(min_high_recall: float | None, max_llm_share: float | None):
+def policy_target(min_high_recall: float | None, max_llm_share: float | None, scores_from: str | None = None):
     """The tier-policy target from flags; an omitted flag keeps PolicyTarget's default (one source of truth)."""
     from .classifier.evaluation import PolicyTarget
 
-    given = {"min_high_recall": min_high_recall, "max_llm_share": max_llm_share}
+    given = {"min_high_recall": min_high_recall, "max_llm_share": max_llm_share, "scores_from": scores_from}
     return PolicyTarget(**{k: v for k, v in given.items() if v is not None})
 
 
@@ -239,13 +253,24 @@ def cmd_train(args) -> int:
     _check_repeats(args.repeats)
     config = _config(args)
     card = train(args.labels, args.commits, Path(args.out), config.cache(), folds=args.cv, repeats=args.repeats,
-                 target=policy_target(args.min_high_recall, args.max_llm_share), tune_on=args.tune_on,
+                 target=policy_target(args.min_high_recall, args.max_llm_share, args.thresholds_from), tune_on=args.tune_on,
                  progress=not args.quiet)
     m = card["cv"]["models"]["model"]
     print(f"{args.out}: {card['n_labels']} labels ({', '.join(f'{k} {v}' for k, v in card['tier_counts'].items())}); "
           f"{args.cv}-fold CV by date: macro-F1 {m['macro_f1']:.3f}, high recall {m['high_recall']:.3f}, "
           f"LLM share {m['llm_share']:.3f}")
     return 0
+
+
+def _iso_date(text: str) -> str:
+    """argparse type for YYYY-MM-DD: a bad date is a usage error (exit 2), not a traceback."""
+    import argparse
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _check_repeats(repeats: int) -> None:
@@ -267,8 +292,10 @@ def cmd_evaluate(args) -> int:
     if args.repeats > 1 and not args.cv:
         raise InputError("--repeats needs --cv K: a trained model scored as it is has nothing to repeat")
     config = _config(args)
-    result = evaluate(args.labels, args.commits, None if args.cv else config.model_dir, config.cache(),
-                      folds=args.cv, progress=not args.quiet, repeats=args.repeats)
+    retrain = bool(args.cv or args.after)
+    result = evaluate(args.labels, args.commits, None if retrain else config.model_dir, config.cache(),
+                      folds=args.cv, progress=not args.quiet, repeats=args.repeats, after=args.after,
+                      tune_on=args.tune_on, target=policy_target(None, None, args.thresholds_from))
     print(comparison_markdown(result, f"evaluation ({result['mode']}, {result['n']} labeled commits)"))
     for path in write_evaluation(result, Path(args.json)):
         print(path)

@@ -139,6 +139,37 @@ def test_evaluate_cv_mode(small_labels, cache_dir, tmp_path):
     assert "Over 2 fold seeds" in res.stdout and "Over 2 fold seeds" in out.with_suffix(".md").read_text()
 
 
+def test_evaluate_after_is_a_forward_check_scored_on_tune_on_labels(small_labels, cache_dir, tmp_path):
+    """--after trains on the labels before the date and scores the later ones; --tune-on narrows the
+    scoring to one label file, so the other file's labels only train."""
+    rows = [json.loads(line) for line in small_labels.read_text().splitlines()]
+    odd, even = tmp_path / "odd.jsonl", tmp_path / "even.jsonl"
+    odd.write_text("".join(json.dumps(r) + "\n" for r in rows[1::2]))
+    even.write_text("".join(json.dumps(r) + "\n" for r in rows[::2]))
+    after = sorted(r["date"] for r in rows)[len(rows) * 2 // 3]
+    out = tmp_path / "fwd.json"
+    res = run_cli("evaluate", "--labels", odd, even, "--commits", *COMMITS, "--after", after, "--tune-on", even,
+                  "--json", out, "--cache", cache_dir, timeout=900)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(out.read_text())
+    scored = [r for r in rows[::2] if r["date"] >= after]
+    assert data["mode"] == f"after {after}" and data["n"] == len(scored) > 0
+    for m in data["models"].values():
+        assert sum(map(sum, m["confusion"]["matrix"])) == len(scored)
+    assert data["models"]["model"]["per_class"]["high"]["support"] == sum(r["tier"] == "high" for r in scored)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--after", "2030-01-01"], "give a date with labels on both sides"),
+    (["--after", "2026-13-01"], "is not a date"),
+    (["--after", "2026-01-01", "--cv", "3"], "not allowed with argument"),
+])
+def test_evaluate_after_misuse_is_a_one_line_error(small_labels, tmp_path, args, needle):
+    res = run_cli("evaluate", "--labels", small_labels, "--commits", *COMMITS, *args, "--json", tmp_path / "x.json")
+    assert_one_line_error(res, needle)
+    assert res.returncode == 2 and not (tmp_path / "x.json").exists()
+
+
 @pytest.mark.parametrize("args, needle", [
     (["--repeats", "2"], "--repeats needs --cv K"),
     (["--cv", "3", "--repeats", "0"], "--repeats 0: give 1 or more fold seeds"),
@@ -292,6 +323,54 @@ def test_date_folds_never_split_a_day():
         assert not inside & outside
 
 
+def test_forward_blocks_are_consecutive_whole_days():
+    from commitradar.classifier.evaluation import forward_blocks
+
+    dates = [f"2026-03-{d:02d}" for d in range(1, 26) for _ in range(d % 3 + 1)]
+    shuffled = np.random.default_rng(0).permutation(len(dates))
+    dates = [dates[i] for i in shuffled]
+    blocks = forward_blocks(dates, 5)
+    assert len(blocks) == 5 and sorted(np.concatenate(blocks).tolist()) == list(range(len(dates)))
+    for earlier, later in zip(blocks, blocks[1:]):
+        assert max(dates[i] for i in earlier) < min(dates[i] for i in later)
+    sizes = [len(b) for b in blocks]
+    assert max(sizes) - min(sizes) <= 6, sizes  # about equal: a day holds at most 3 commits
+
+
+def test_forward_scores_only_see_earlier_labels():
+    """Forward threshold scores: the first two date blocks are unscored, and a block's scores come from
+    a model fit on earlier blocks only, so flipping every later label leaves them unchanged."""
+    from commitradar.classifier.evaluation import forward_blocks, inner_scores
+    from commitradar.classifier.model import DIM
+    from commitradar.features.vector import hand_feature_names
+
+    rng = np.random.default_rng(1)
+    n = 250
+    X = rng.normal(size=(n, DIM + len(hand_feature_names()))).astype(np.float32)
+    y = np.array(["low", "medium", "high", "medium", "low"] * (n // 5))
+    dates = np.array([f"2026-{1 + i * 6 // n:02d}-{1 + i % 28:02d}" for i in range(n)])
+    blocks = forward_blocks(dates, 5)
+    scores = inner_scores(X, y, dates, k=4, scheme="forward")
+    unscored = np.concatenate(blocks[:2])
+    assert np.isnan(scores[unscored]).all() and not np.isnan(np.delete(scores, unscored, axis=0)).any()
+    y2 = y.copy()
+    y2[blocks[3]] = np.roll(y2[blocks[3]], 1)
+    y2[blocks[4]] = np.roll(y2[blocks[4]], 1)
+    again = inner_scores(X, y2, dates, k=4, scheme="forward")
+    assert np.allclose(again[blocks[2]], scores[blocks[2]])
+    assert not np.allclose(again[blocks[4]], scores[blocks[4]])
+    assert not np.isnan(inner_scores(X, y, dates, k=4, scheme="shuffled")).any()
+
+
+def test_tune_policy_ignores_unscored_rows():
+    y = np.array(["high"] * 10 + ["medium"] * 20 + ["low"] * 20)
+    p_high = np.r_[np.full(10, 0.8), np.full(40, 0.1)]
+    p_low = np.r_[np.full(30, 0.1), np.full(20, 0.9)]
+    p_high[:5], p_low[:5] = np.nan, np.nan
+    pol = tune_policy(p_high, p_low, y)
+    assert metrics(y[5:], pol.apply(p_high[5:], p_low[5:]))["macro_f1"] == 1.0
+
+
 def test_notebook_executes(trained, tmp_path):
     import nbformat
     from nbclient import NotebookClient
@@ -324,6 +403,8 @@ def test_train_flags_default_to_the_policy_target_defaults():
 
     assert policy_target(None, None) == PolicyTarget()
     assert policy_target(0.8, None) == PolicyTarget(min_high_recall=0.8)
+    assert policy_target(None, None, "forward") == PolicyTarget(scores_from="forward")
+    assert PolicyTarget().scores_from == "shuffled"
     import re
     import subprocess
 

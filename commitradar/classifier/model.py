@@ -304,14 +304,15 @@ def card_markdown(card: dict) -> str:
              f"- label files: {', '.join(card.get('label_files', []))}",
              f"- feature version {card.get('feature_version')}, vector version {card.get('vector_version')}, "
              f"embedding {card.get('embedding_model')} (text v{card.get('embedding_text_version')})",
-             f"- tier policy: {card.get('policy')}",
+             f"- tier policy: {card.get('policy')}, tuned for {card.get('policy_target')}",
              f"- library versions: {', '.join(f'{k} {v}' for k, v in card.get('versions', {}).items())}",
              f"- model.skops sha256: `{card.get('model_sha256', '?')}`", ""]
     cv = card.get("cv")
     if cv:
         lines += [f"## Cross-validation ({cv.get('folds')} folds grouped by date)", "",
                   f"Trained on every label of each training part; scored on {cv.get('n_scored', '?')} labels "
-                  f"({_names(cv.get('scored_on', 'all labels'))}); tier thresholds tuned inside each training part.", "",
+                  f"({_names(cv.get('scored_on', 'all labels'))}); tier thresholds tuned inside each training part "
+                  f"({(card.get('policy_target') or {}).get('scores_from', 'shuffled')} scores).", "",
                   "| model | macro-F1 | accuracy | high recall | high precision | Cohen's κ | LLM share |",
                   "|---|---|---|---|---|---|---|"]
         for name, m in cv.get("models", {}).items():

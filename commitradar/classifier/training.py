@@ -16,8 +16,8 @@ from ..errors import InputError
 from ..features import extract
 from ..features.embedding import Embedder
 from ..models import Commit, Features
-from .evaluation import (PolicyTarget, comparison_markdown, inner_scores, metrics, plot_confusions, repeated_cv,
-                         spread_of, tune_policy)
+from .evaluation import (PolicyTarget, comparison_markdown, cross_validate, inner_scores, metrics, plot_confusions,
+                         repeated_cv, spread_of, time_split, tune_policy)
 from .model import ImportanceModel, compat_fields, data_hash, design_matrix, library_versions
 
 log = logging.getLogger("commitradar")
@@ -69,15 +69,12 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
     (default: all). Use it for labels sampled like the commits the model will meet (random, not enriched)."""
     data = load_labeled(label_files, commit_files)
     tune_sources = {Path(p).stem for p in tune_on}
-    unknown = tune_sources - set(data.sources)
-    if unknown:
-        raise InputError(f"--tune-on {', '.join(sorted(unknown))}: no such labels among --labels")
-    mask = np.array([not tune_sources or s in tune_sources for s in data.sources])
+    mask = _score_mask(data, tune_on)
     X = design_matrix(data.items, Embedder(cache_dir, progress=progress))
     cv = repeated_cv(X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats, target=target,
                      score_mask=mask, progress=log.info)
     model = ImportanceModel().fit(X, data.tiers, data.types, data.shas)
-    scores = inner_scores(X, np.asarray(data.tiers), np.asarray(data.dates))
+    scores = inner_scores(X, np.asarray(data.tiers), np.asarray(data.dates), scheme=target.scores_from)
     model.policy = tune_policy(scores[mask, 0], scores[mask, 1], np.asarray(data.tiers)[mask], target)
     card = {
         **compat_fields(),
@@ -90,7 +87,8 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
         "repos": dict(Counter(c.repo for c, _ in data.items).most_common()),
         "date_range": [min(data.dates), max(data.dates)],
         "majority_tier": Counter(data.tiers).most_common(1)[0][0],
-        "policy_target": {"min_high_recall": target.min_high_recall, "max_llm_share": target.max_llm_share},
+        "policy_target": {"min_high_recall": target.min_high_recall, "max_llm_share": target.max_llm_share,
+                          "scores_from": target.scores_from},
         "versions": library_versions(),
         "cv": {"folds": folds, "grouped_by": "date", "scored_on": sorted(tune_sources) or "all labels",
                "n_scored": int(mask.sum()), "models": cv["models"], **spread_of(cv)},
@@ -99,18 +97,36 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
     return card
 
 
+def _score_mask(data: LabeledSet, tune_on: Sequence[str]) -> np.ndarray:
+    """Rows whose labels come from the ``tune_on`` files (all rows when none is given)."""
+    tune_sources = {Path(p).stem for p in tune_on}
+    unknown = tune_sources - set(data.sources)
+    if unknown:
+        raise InputError(f"--tune-on {', '.join(sorted(unknown))}: no such labels among --labels")
+    return np.array([not tune_sources or s in tune_sources for s in data.sources])
+
+
 def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir: Path | None, cache_dir: Path | None,
-             folds: int | None = None, progress: bool = True, repeats: int = 1) -> dict:
-    """With ``folds``: cross-validated retraining of every compared model. Otherwise: score the trained model
-    in ``model_dir`` as it is (no retraining), beside the majority class, both rules presets and the
-    model's own embedding-only head."""
+             folds: int | None = None, progress: bool = True, repeats: int = 1, after: str | None = None,
+             tune_on: Sequence[str] = (), target: PolicyTarget = PolicyTarget()) -> dict:
+    """With ``folds``: cross-validated retraining of every compared model. With ``after``: one forward check,
+    trained on the labels before that date and scored on the rest. Otherwise: score the trained model in
+    ``model_dir`` as it is (no retraining), beside the majority class, both rules presets and the model's
+    own embedding-only head. ``tune_on`` limits threshold tuning and scoring to those label files."""
     data = load_labeled(label_files, commit_files)
+    mask = _score_mask(data, tune_on)
     X = design_matrix(data.items, Embedder(cache_dir, progress=progress))
+    if after:
+        test = time_split(data.dates, after)
+        cv = cross_validate(X, data.items, data.tiers, data.types, data.dates, test_folds=[test], score_mask=mask,
+                            target=target, progress=log.info)
+        return {"mode": f"after {after}", "n": int(mask[test].sum()), "models": cv["models"]}
     if folds:
         if len(set(data.dates)) < folds:
             raise InputError(f"--cv {folds} needs at least {folds} distinct dates, the labels have {len(set(data.dates))}")
-        cv = repeated_cv(X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats, progress=log.info)
-        return {"mode": f"cv{folds}", "n": len(data.tiers), "models": cv["models"], **spread_of(cv)}
+        cv = repeated_cv(X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats,
+                         score_mask=mask, target=target, progress=log.info)
+        return {"mode": f"cv{folds}", "n": int(mask.sum()), "models": cv["models"], **spread_of(cv)}
     from .rules import PRESETS
 
     model, card = ImportanceModel.load(model_dir)
@@ -121,14 +137,15 @@ def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir:
         "embedding-only": model.predict_embedding_only(X),
         "model": model.predict(X),
     }
-    result = {name: metrics(data.tiers, p) for name, p in preds.items()}
-    types = model.predict_type(X)
+    tiers, true_types = np.asarray(data.tiers)[mask], np.asarray(data.types)[mask]
+    result = {name: metrics(list(tiers), list(np.asarray(p, dtype=object)[mask])) for name, p in preds.items()}
+    types = np.asarray(model.predict_type(X), dtype=object)[mask]
     from sklearn.metrics import f1_score
 
-    result["model"]["type_accuracy"] = float(np.mean(np.asarray(types) == np.asarray(data.types)))
-    result["model"]["type_macro_f1"] = float(f1_score(data.types, types, average="macro", zero_division=0))
+    result["model"]["type_accuracy"] = float(np.mean(types == true_types))
+    result["model"]["type_macro_f1"] = float(f1_score(list(true_types), list(types), average="macro", zero_division=0))
     return {"mode": "model", "model_dir": str(model_dir), "model_data_hash": card.get("data_hash"),
-            "n": len(data.tiers), "models": result}
+            "n": int(mask.sum()), "models": result}
 
 
 def write_evaluation(result: dict, json_path: Path) -> list[Path]:
