@@ -296,7 +296,10 @@ def test_interrupted_run_resumes_where_it_stopped(tmp_path, repo):
         toml = write_toml(tmp_path, srv.base_url, timeout=60.0, max_in_flight=4)
         cmd = [sys.executable, "-m", "commitradar.cli", "--config", str(toml), "report", "--repo", str(repo), "--date",
                DAY, "--cache", str(cache), "--out", str(tmp_path / "out")]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "OPENAI_API_KEY": "k"})
+        # A job started in the background by a non-interactive shell inherits SIGINT ignored, and so would
+        # the child: give it the default disposition, as a terminal's Ctrl-C would find it.
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "OPENAI_API_KEY": "k"},
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.time() + 30
         rows = 0
         while time.time() < deadline and rows < 2:
