@@ -85,6 +85,9 @@ neighbours.npz, model_card.json and MODEL_CARD.md (data hash, counts, cross-vali
 date, library and feature versions). Embeddings are cached (COMMITRADAR_CACHE), so retraining is quick.
 --repeats R reruns the CV with R fold seeds and records the spread: on a few hundred labels, which days
 share a fold moves macro-F1 by a few hundredths, so compare models by the mean, not by one split.
+Rate anchoring (on unless --no-anchor): the thresholds tuned on the labels are then moved so that the
+commits in --commits newer than the last label are flagged at the labeled period's rates, because later
+commits score higher without being more often high (README, "Forward checks").
 """
 EPILOG_EVALUATE = f"""\
 examples:
@@ -156,6 +159,10 @@ def _add_train(sub, formatter) -> None:
     p.add_argument("--tune-on", nargs="+", default=[], metavar="FILE",
                    help="tune tier thresholds and score the CV on these label files only (labels sampled at "
                    "random, like the commits the model will meet); default: all --labels")
+    p.add_argument("--anchor", action=argparse.BooleanOptionalAction, default=None,
+                   help="rate anchoring (default: on): move the tuned thresholds so that the commits in --commits "
+                   "newer than the labels are flagged high and sent to the LLM at the rates the labeled period's "
+                   "commits are; needs 100 such commits")
     p.add_argument("--cache", metavar="DIR", help="cache folder (embeddings)")
     p.set_defaults(func=cmd_train)
 
@@ -179,6 +186,9 @@ def _add_evaluate(sub, formatter) -> None:
                    "default: all --labels")
     p.add_argument("--thresholds-from", choices=("forward", "shuffled"), default=None,
                    help="when retraining: held-out scores the tier thresholds are tuned on (default: shuffled)")
+    p.add_argument("--anchor", action=argparse.BooleanOptionalAction, default=None,
+                   help="with --after: rate anchoring as in `train` (default: on), the commits from the date on "
+                   "being the new ones")
     p.add_argument("--json", default="evaluation/evaluation.json", metavar="OUT", help="JSON to write")
     p.add_argument("--cache", metavar="DIR", help="cache folder (embeddings)")
     p.set_defaults(func=cmd_evaluate)
@@ -237,28 +247,34 @@ def cmd_labels_add(args) -> int:
     return 0
 
 
-def policy_target(min_high_recall: float | None, max_llm_share: float | None, scores_from: str | None = None):
+def policy_target(min_high_recall: float | None, max_llm_share: float | None, scores_from: str | None = None,
+                  anchor: bool | None = None):
     """The tier-policy target from flags; an omitted flag keeps PolicyTarget's default (one source of truth)."""
     from .classifier.evaluation import PolicyTarget
 
-    given = {"min_high_recall": min_high_recall, "max_llm_share": max_llm_share, "scores_from": scores_from}
+    given = {"min_high_recall": min_high_recall, "max_llm_share": max_llm_share, "scores_from": scores_from,
+             "anchor": anchor}
     return PolicyTarget(**{k: v for k, v in given.items() if v is not None})
 
 
 def cmd_train(args) -> int:
     from pathlib import Path
 
+    from .classifier.anchoring import anchor_line
     from .classifier.training import train
 
     _check_repeats(args.repeats)
     config = _config(args)
     card = train(args.labels, args.commits, Path(args.out), config.cache(), folds=args.cv, repeats=args.repeats,
-                 target=policy_target(args.min_high_recall, args.max_llm_share, args.thresholds_from), tune_on=args.tune_on,
+                 target=policy_target(args.min_high_recall, args.max_llm_share, args.thresholds_from, args.anchor),
+                 tune_on=args.tune_on,
                  progress=not args.quiet)
     m = card["cv"]["models"]["model"]
     print(f"{args.out}: {card['n_labels']} labels ({', '.join(f'{k} {v}' for k, v in card['tier_counts'].items())}); "
           f"{args.cv}-fold CV by date: macro-F1 {m['macro_f1']:.3f}, high recall {m['high_recall']:.3f}, "
           f"LLM share {m['llm_share']:.3f}")
+    print(f"tier thresholds: high ≥ {card['policy']['high_threshold']:.4f}, medium ≥ "
+          f"{card['policy']['medium_threshold']:.4f}; {anchor_line(card['anchor'])}")
     return 0
 
 
@@ -283,20 +299,24 @@ def _check_repeats(repeats: int) -> None:
 def cmd_evaluate(args) -> int:
     from pathlib import Path
 
+    from .classifier.anchoring import anchor_line
     from .classifier.evaluation import comparison_markdown
     from .classifier.training import evaluate, write_evaluation
-
     from .errors import InputError
 
     _check_repeats(args.repeats)
     if args.repeats > 1 and not args.cv:
         raise InputError("--repeats needs --cv K: a trained model scored as it is has nothing to repeat")
+    if args.anchor is not None and not args.after:
+        raise InputError("--anchor/--no-anchor needs --after DATE: only a forward check has newer commits to anchor on")
     config = _config(args)
     retrain = bool(args.cv or args.after)
     result = evaluate(args.labels, args.commits, None if retrain else config.model_dir, config.cache(),
                       folds=args.cv, progress=not args.quiet, repeats=args.repeats, after=args.after,
-                      tune_on=args.tune_on, target=policy_target(None, None, args.thresholds_from))
+                      tune_on=args.tune_on, target=policy_target(None, None, args.thresholds_from, args.anchor))
     print(comparison_markdown(result, f"evaluation ({result['mode']}, {result['n']} labeled commits)"))
+    if "anchor" in result:
+        print(anchor_line(result["anchor"]))
     for path in write_evaluation(result, Path(args.json)):
         print(path)
     return 0

@@ -42,8 +42,9 @@ def cache_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory, small_labels, cache_dir) -> Path:
     out = tmp_path_factory.mktemp("model") / "m"
+    # --no-anchor: anchoring would embed all 8,918 commits; test_anchoring.py covers it on two repositories
     res = run_cli("train", "--labels", small_labels, "--commits", *COMMITS, "--out", out, "--cv", "3",
-                  "--repeats", "2", "--cache", cache_dir, timeout=900)
+                  "--repeats", "2", "--cache", cache_dir, "--no-anchor", timeout=900)
     assert res.returncode == 0, res.stderr
     assert "macro-F1" in res.stdout and str(out) in res.stdout
     return out
@@ -149,7 +150,7 @@ def test_evaluate_after_is_a_forward_check_scored_on_tune_on_labels(small_labels
     after = sorted(r["date"] for r in rows)[len(rows) * 2 // 3]
     out = tmp_path / "fwd.json"
     res = run_cli("evaluate", "--labels", odd, even, "--commits", *COMMITS, "--after", after, "--tune-on", even,
-                  "--json", out, "--cache", cache_dir, timeout=900)
+                  "--json", out, "--cache", cache_dir, "--no-anchor", timeout=900)
     assert res.returncode == 0, res.stderr
     data = json.loads(out.read_text())
     scored = [r for r in rows[::2] if r["date"] >= after]
@@ -405,6 +406,7 @@ def test_train_flags_default_to_the_policy_target_defaults():
     assert policy_target(0.8, None) == PolicyTarget(min_high_recall=0.8)
     assert policy_target(None, None, "forward") == PolicyTarget(scores_from="forward")
     assert PolicyTarget().scores_from == "shuffled"
+    assert policy_target(None, None, None, False) == PolicyTarget(anchor=False) and PolicyTarget().anchor
     import re
     import subprocess
 

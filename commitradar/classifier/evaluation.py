@@ -50,6 +50,9 @@ class PolicyTarget:
     # the forward checks of README's table, but on all labels its high threshold moves 0.05–0.17 with the
     # block layout (a few dozen expert highs decide it), so it stays opt-in.
     scores_from: str = "shuffled"
+    # Move the tuned thresholds so commits newer than the labels are flagged at the labeled period's rates
+    # (classifier/anchoring.py): later commits score higher without being more often high.
+    anchor: bool = True
 
 
 SCORE_SCHEMES = ("forward", "shuffled")
@@ -127,11 +130,15 @@ def cross_validate(
     progress: Callable[[str], None] | None = None,
     seed: int = 0,
     test_folds: Sequence[np.ndarray] | None = None,
+    anchor: Callable | None = None,
 ) -> dict:
     """Out-of-fold predictions and metrics of every compared model, scored on ``score_mask`` rows (default
     all). Training folds use every row; tier thresholds are tuned inside each training part only, on the
     out-of-fold scores of its ``score_mask`` rows. ``seed`` picks which days go together in a fold;
-    ``test_folds`` replaces the k date folds (e.g. one ``time_split``), and only their rows are scored."""
+    ``test_folds`` replaces the k date folds (e.g. one ``time_split``), and only their rows are scored.
+    ``anchor(policy, heads, train, inner)`` may move each fold's tuned thresholds (rate anchoring, for forward
+    checks); ``inner`` are the training rows' held-out scores. The anchored policy is the model's; the info
+    it returns is kept under ``anchors``."""
     from sklearn.metrics import f1_score
 
     from .model import DIM, fit_heads, head_scores, make_embedding_only, make_type_estimator
@@ -151,6 +158,7 @@ def cross_validate(
     folds = list(test_folds) if test_folds is not None else date_folds(dates, k, seed)
     k = len(folds)
     scored = mask & np.isin(np.arange(n), np.concatenate(folds))
+    anchors: list[dict] = []
     for i, test in enumerate(folds):
         if progress:
             progress(f"fold {i + 1}/{k}" + (f" (fold seed {seed})" if seed else ""))
@@ -161,6 +169,9 @@ def cross_validate(
         keep = mask[train]
         policy = tune_policy(inner[keep, 0], inner[keep, 1], tiers[train][keep], target)
         heads = fit_heads(X[train], tiers[train])
+        if anchor is not None:
+            policy, info = anchor(policy, heads, train, inner)
+            anchors.append(info)
         oof[test] = np.c_[head_scores(heads, X[test])]
         preds["model"][test] = policy.apply(oof[test, 0], oof[test, 1])
         type_pred[test] = make_type_estimator().fit(X[train], types[train]).predict(X[test])
@@ -168,7 +179,8 @@ def cross_validate(
     out["model"]["type_accuracy"] = float(np.mean(type_pred[scored] == types[scored]))
     out["model"]["type_macro_f1"] = float(f1_score(list(types[scored]), list(type_pred[scored]), average="macro",
                                                    zero_division=0))
-    return {"folds": k, "models": out, "oof_scores": oof, "predictions": {k_: list(v) for k_, v in preds.items()}}
+    return {"folds": k, "models": out, "oof_scores": oof, "predictions": {k_: list(v) for k_, v in preds.items()},
+            "anchors": anchors}
 
 
 SPREAD_KEYS = ("macro_f1", "high_recall", "high_precision", "llm_share")

@@ -219,7 +219,8 @@ class ImportanceModel:
 
     # ---------------------------------------------------------------- persistence
 
-    def save(self, out_dir: Path, card: dict) -> None:
+    def save(self, out_dir: Path, card: dict) -> dict:
+        """Write the model folder; returns the card as written (with the policy and the model's hash)."""
         import skops.io as sio
 
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -232,6 +233,7 @@ class ImportanceModel:
                 "model_sha256": hashlib.sha256((out_dir / MODEL_FILE).read_bytes()).hexdigest()}
         (out_dir / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (out_dir / CARD_MD).write_text(card_markdown(card), encoding="utf-8")
+        return card
 
     @classmethod
     def load(cls, model_dir: Path) -> tuple["ImportanceModel", dict]:
@@ -296,6 +298,8 @@ def _names(value) -> str:
 
 
 def card_markdown(card: dict) -> str:
+    from .anchoring import anchor_line
+
     lines = ["# Model card: commitradar importance model", "",
              f"- trained: {card.get('trained_at', '?')}",
              f"- data hash (sha256 of sorted sha,tier,type): `{card.get('data_hash', '?')}`",
@@ -305,6 +309,7 @@ def card_markdown(card: dict) -> str:
              f"- feature version {card.get('feature_version')}, vector version {card.get('vector_version')}, "
              f"embedding {card.get('embedding_model')} (text v{card.get('embedding_text_version')})",
              f"- tier policy: {card.get('policy')}, tuned for {card.get('policy_target')}",
+             f"- {anchor_line(card['anchor'])}" if card.get("anchor") else "- rate anchoring: not recorded",
              f"- library versions: {', '.join(f'{k} {v}' for k, v in card.get('versions', {}).items())}",
              f"- model.skops sha256: `{card.get('model_sha256', '?')}`", ""]
     cv = card.get("cv")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Sequence
 
@@ -31,6 +31,7 @@ class LabeledSet:
     dates: list[str]
     shas: list[str]
     sources: list[str]
+    commits: list[Commit] = field(default_factory=list)  # every commit read, labeled or not (rate anchoring)
 
 
 def load_labeled(label_files: Sequence[str], commit_files: Sequence[str]) -> LabeledSet:
@@ -59,9 +60,32 @@ def load_labeled(label_files: Sequence[str], commit_files: Sequence[str]) -> Lab
         dates=[c.committed_at.date().isoformat() for _, c in rows],
         shas=[c.sha for _, c in rows],
         sources=[lab.source for lab, _ in rows],
+        commits=commits,
     )
 
 
+_TOO_FEW = ("examples for at least one class", "samples of at least 2 classes", "greater than the number of groups")
+
+
+def too_few_labels_is_input_error(fn):
+    """scikit-learn's errors for a tier with too few labels (or too few days) for the nested folds become a
+    one-line user error that says what to do."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ValueError as e:
+            if not any(s in str(e) for s in _TOO_FEW):
+                raise
+            raise InputError(f"too few labels of some tier (or too few days) for these folds: {e} "
+                             "Add labels of the rarest tier, or lower --cv.") from None
+
+    return wrapper
+
+
+@too_few_labels_is_input_error
 def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path, cache_dir: Path | None,
           folds: int = 5, target: PolicyTarget = PolicyTarget(), tune_on: Sequence[str] = (),
           progress: bool = True, repeats: int = 1) -> dict:
@@ -70,12 +94,17 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
     data = load_labeled(label_files, commit_files)
     tune_sources = {Path(p).stem for p in tune_on}
     mask = _score_mask(data, tune_on)
-    X = design_matrix(data.items, Embedder(cache_dir, progress=progress))
+    embedder = Embedder(cache_dir, progress=progress)
+    X = design_matrix(data.items, embedder)
     cv = repeated_cv(X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats, target=target,
                      score_mask=mask, progress=log.info)
     model = ImportanceModel().fit(X, data.tiers, data.types, data.shas)
     scores = inner_scores(X, np.asarray(data.tiers), np.asarray(data.dates), scheme=target.scores_from)
     model.policy = tune_policy(scores[mask, 0], scores[mask, 1], np.asarray(data.tiers)[mask], target)
+    anchor = {"off": "--no-anchor"}
+    if target.anchor:
+        cut = (date.fromisoformat(max(data.dates)) + timedelta(days=1)).isoformat()
+        model.policy, anchor = anchorer(data, X, embedder, cut)(model.policy, model.heads, np.arange(len(X)), scores)
     card = {
         **compat_fields(),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -88,13 +117,45 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
         "date_range": [min(data.dates), max(data.dates)],
         "majority_tier": Counter(data.tiers).most_common(1)[0][0],
         "policy_target": {"min_high_recall": target.min_high_recall, "max_llm_share": target.max_llm_share,
-                          "scores_from": target.scores_from},
+                          "scores_from": target.scores_from, "anchor": target.anchor},
+        "anchor": anchor,
         "versions": library_versions(),
         "cv": {"folds": folds, "grouped_by": "date", "scored_on": sorted(tune_sources) or "all labels",
                "n_scored": int(mask.sum()), "models": cv["models"], **spread_of(cv)},
     }
-    model.save(Path(out_dir), card)
-    return card
+    return model.save(Path(out_dir), card)
+
+
+def anchorer(data: LabeledSet, X: np.ndarray, embedder: Embedder, cut: str):
+    """Rate anchoring (classifier/anchoring.py) for a model trained on the rows ``train`` of ``data``: a
+    function (policy, heads, train, inner) → (anchored policy, info). ``inner`` holds the training rows'
+    held-out scores; they stand in for the labeled commits of the reference pool."""
+    from .anchoring import MIN_NEW_COMMITS, anchor_policy, anchor_pools
+    from .model import head_scores
+
+    def scores_of(heads, commits: list[Commit]) -> np.ndarray:
+        if not commits:
+            return np.zeros((0, 2))
+        return np.c_[head_scores(heads, design_matrix([(c, extract(c)) for c in commits], embedder))]
+
+    def anchor(policy, heads, train: np.ndarray, inner: np.ndarray):
+        labeled = [data.items[i][0] for i in train]
+        start = min(data.dates[i] for i in train)
+        pools = anchor_pools(data.commits, {c.sha for c in labeled}, {c.repo for c in labeled}, start, cut)
+        if len(pools.new) < MIN_NEW_COMMITS:
+            log.info("rate anchoring skipped: %d commits from %s on (it needs %d)", len(pools.new), cut,
+                     MIN_NEW_COMMITS)
+            return policy, {"skipped": f"{len(pools.new)} commits from {cut} on, fewer than {MIN_NEW_COMMITS}"}
+        log.info("rate anchoring: scoring %d reference and %d new commits", len(pools.reference), len(pools.new))
+        inner = np.where(np.isnan(inner), np.c_[head_scores(heads, X[train])], inner)  # forward scores leave gaps
+        anchored, info = anchor_policy(policy, np.vstack([scores_of(heads, pools.reference), inner]),
+                                       scores_of(heads, pools.new))
+        info = {"cut": cut, **info}
+        log.info("rate anchoring: high threshold %.4f → %.4f, medium %.4f → %.4f", policy.high_threshold,
+                 anchored.high_threshold, policy.medium_threshold, anchored.medium_threshold)
+        return anchored, info
+
+    return anchor
 
 
 def _score_mask(data: LabeledSet, tune_on: Sequence[str]) -> np.ndarray:
@@ -106,6 +167,7 @@ def _score_mask(data: LabeledSet, tune_on: Sequence[str]) -> np.ndarray:
     return np.array([not tune_sources or s in tune_sources for s in data.sources])
 
 
+@too_few_labels_is_input_error
 def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir: Path | None, cache_dir: Path | None,
              folds: int | None = None, progress: bool = True, repeats: int = 1, after: str | None = None,
              tune_on: Sequence[str] = (), target: PolicyTarget = PolicyTarget()) -> dict:
@@ -115,12 +177,15 @@ def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir:
     own embedding-only head. ``tune_on`` limits threshold tuning and scoring to those label files."""
     data = load_labeled(label_files, commit_files)
     mask = _score_mask(data, tune_on)
-    X = design_matrix(data.items, Embedder(cache_dir, progress=progress))
+    embedder = Embedder(cache_dir, progress=progress)
+    X = design_matrix(data.items, embedder)
     if after:
         test = time_split(data.dates, after)
+        anchor = anchorer(data, X, embedder, after) if target.anchor else None
         cv = cross_validate(X, data.items, data.tiers, data.types, data.dates, test_folds=[test], score_mask=mask,
-                            target=target, progress=log.info)
-        return {"mode": f"after {after}", "n": int(mask[test].sum()), "models": cv["models"]}
+                            target=target, progress=log.info, anchor=anchor)
+        return {"mode": f"after {after}", "n": int(mask[test].sum()), "models": cv["models"],
+                "anchor": cv["anchors"][0] if cv["anchors"] else {"off": "--no-anchor"}}
     if folds:
         if len(set(data.dates)) < folds:
             raise InputError(f"--cv {folds} needs at least {folds} distinct dates, the labels have {len(set(data.dates))}")
@@ -155,6 +220,10 @@ def write_evaluation(result: dict, json_path: Path) -> list[Path]:
     png_path = json_path.with_name(json_path.stem + "-confusion.png")
     atomic_write(json_path, (json.dumps(result, indent=2) + "\n").encode())
     title = f"commitradar evaluation ({result['mode']}, {result['n']} labeled commits)"
-    atomic_write(md_path, (comparison_markdown(result, title) + f"\n![confusion matrices]({png_path.name})\n").encode())
+    from .anchoring import anchor_line
+
+    anchored = f"\n{anchor_line(result['anchor'])}\n" if "anchor" in result else ""
+    atomic_write(md_path, (comparison_markdown(result, title) + anchored
+                           + f"\n![confusion matrices]({png_path.name})\n").encode())
     plot_confusions(result, png_path)
     return [json_path, md_path, png_path]
