@@ -79,8 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules-preset", choices=("default", "argus"), help="rules table for --classifier rules")
     p.add_argument("--model", metavar="DIR", dest="model_dir", help="trained model folder (default: shipped)")
     p.add_argument("--high-threshold", type=float, metavar="P",
-                   help="model tier policy: high if P(high) ≥ P (default: the threshold tuned at training; "
-                   "lower it for more high commits, raise it for fewer)")
+                   help="model tier policy: high if P(high) ≥ P, in every repository (default: the thresholds "
+                   "set at training, per repository for the labeled ones; lower it for more high commits, "
+                   "raise it for fewer)")
     p.add_argument("--medium-threshold", type=float, metavar="P",
                    help="model tier policy: otherwise medium if 1 − P(low) ≥ P (default: tuned at training)")
     llm = p.add_argument_group("LLM writer (medium and high commits only)")

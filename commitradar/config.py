@@ -6,7 +6,7 @@
     lang = "zh"
     classifier = "model"      # or "rules"
     rules_preset = "default"  # or "argus"
-    high_threshold = 0.2      # override the model's tier policy: high if P(high) ≥ this
+    high_threshold = 0.2      # override the model's tier policy: high if P(high) ≥ this, in every repository
     medium_threshold = 0.5    # ... else medium if 1 − P(low) ≥ this (default: the thresholds tuned at training)
 
     [llm]

@@ -56,6 +56,40 @@ def test_anchor_policy_keeps_the_rates_when_scores_drift_up():
     assert info["tuned"] == {"high_threshold": 0.25, "medium_threshold": 0.5}
 
 
+def test_anchor_policy_gives_each_repository_its_own_high_threshold():
+    rng = np.random.default_rng(3)
+    ref = np.c_[rng.beta(1, 8, 3000), rng.random(3000)]
+    ref_repos = ["o/drifts"] * 1000 + ["o/steady"] * 1000 + ["o/small"] * 1000
+    new = np.vstack([ref[:500], ref[1000:1500], ref[2000:2040]])
+    new_repos = ["o/drifts"] * 500 + ["o/steady"] * 500 + ["o/small"] * 40  # o/small: too few for its own
+    new[:500, 0] = np.clip(new[:500, 0] * 3, 0, 1)  # o/drifts scores three times higher now
+    policy = TierPolicy(high_threshold=0.2, medium_threshold=0.5)
+    anchored, info = anchor_policy(policy, ref, new, ref_repos, new_repos)
+    assert set(anchored.repo_high_thresholds) == {"o/drifts", "o/steady"} == set(info["repos"])
+    assert anchored.repo_high_thresholds["o/drifts"] > 0.4
+    assert anchored.repo_high_thresholds["o/steady"] == pytest.approx(0.2, abs=0.03)
+    for repo in ("o/drifts", "o/steady"):
+        rows = np.array(new_repos) == repo
+        ref_share = np.mean(ref[np.array(ref_repos) == repo, 0] >= 0.2)
+        tiers = anchored.apply(new[rows, 0], new[rows, 1], [repo] * rows.sum())
+        assert np.mean(np.array(tiers) == "high") == pytest.approx(ref_share, abs=0.005)
+    # a repository without its own threshold (or none given) uses the pooled one
+    assert anchored.high_threshold_for("o/small") == anchored.high_threshold_for(None) == anchored.high_threshold
+    assert anchored.apply([0.99], [0.0], ["x/unknown"]) == ["high"]
+
+
+def test_high_threshold_override_holds_for_every_repository():
+    from types import SimpleNamespace
+
+    from commitradar.classifier.model import policy_with_overrides
+
+    policy = TierPolicy(0.1, 0.6, {"o/a": 0.3})
+    assert policy_with_overrides(policy, SimpleNamespace(high_threshold=None, medium_threshold=0.7)) == \
+        TierPolicy(0.1, 0.7, {"o/a": 0.3})
+    assert policy_with_overrides(policy, SimpleNamespace(high_threshold=0.5, medium_threshold=None)) == \
+        TierPolicy(0.5, 0.6, {})
+
+
 def test_anchor_policy_without_drift_keeps_the_thresholds_close():
     rng = np.random.default_rng(2)
     scores = np.c_[rng.random(6000), rng.random(6000)]
@@ -106,16 +140,21 @@ def test_train_anchors_thresholds_on_commits_newer_than_the_labels(two_repo_labe
     new = [c for c in read_commits(*TWO_REPOS) if c.committed_at.date().isoformat() >= info["cut"]]
     assert len(new) == info["new_commits"]
     verdicts = ModelClassifier.load(out, cache_dir=cache).classify([(c, extract(c)) for c in new])
-    share = np.mean([v.tier == "high" for v in verdicts])
-    assert share == pytest.approx(info["high_share"], abs=0.01)
-    assert info["new_high_share_before"] != pytest.approx(share, abs=0.01)  # anchoring changed something
+    assert set(info["repos"]) == {"InternLM/lmdeploy", "vllm-project/llm-compressor"}  # ≥ 100 commits each side
+    assert card["policy"]["repo_high_thresholds"] == {r: v["high_threshold"] for r, v in info["repos"].items()}
+    for repo, per in info["repos"].items():  # each repository keeps its own high share
+        tiers = [v.tier for c, v in zip(new, verdicts) if c.repo == repo]
+        assert np.mean([t == "high" for t in tiers]) == pytest.approx(per["high_share"], abs=1.01 / len(tiers))
+        assert any(f"high at ≥ {per['high_threshold']:.2f}" in v.reasons[0]
+                   for c, v in zip(new, verdicts) if c.repo == repo)
+    assert any(v["new_high_share_before"] != pytest.approx(v["high_share"], abs=0.01) for v in info["repos"].values())
 
     plain = tmp_path / "plain"
     res = run_cli("train", "--labels", two_repo_labels, "--commits", *TWO_REPOS, "--out", plain, "--cv", "3",
                   "--cache", cache, "--no-anchor", timeout=900)
     assert res.returncode == 0, res.stderr
     card = json.loads((plain / CARD_FILE).read_text())
-    assert card["anchor"] == {"off": "--no-anchor"} and card["policy"] == info["tuned"]
+    assert card["anchor"] == {"off": "--no-anchor"} and card["policy"] == {**info["tuned"], "repo_high_thresholds": {}}
     assert "rate anchoring off" in res.stdout
 
 

@@ -173,7 +173,7 @@ def cross_validate(
             policy, info = anchor(policy, heads, train, inner)
             anchors.append(info)
         oof[test] = np.c_[head_scores(heads, X[test])]
-        preds["model"][test] = policy.apply(oof[test, 0], oof[test, 1])
+        preds["model"][test] = policy.apply(oof[test, 0], oof[test, 1], [items[i][0].repo for i in test])
         type_pred[test] = make_type_estimator().fit(X[train], types[train]).predict(X[test])
     out = {name: metrics(list(tiers[scored]), list(p[scored])) for name, p in preds.items()}
     out["model"]["type_accuracy"] = float(np.mean(type_pred[scored] == types[scored]))

@@ -44,10 +44,18 @@ class TierPolicy:
 
     high_threshold: float = 0.3
     medium_threshold: float = 0.5
+    # owner/name → high threshold for that repository's commits (rate anchoring per repository); other
+    # repositories use high_threshold
+    repo_high_thresholds: dict = field(default_factory=dict)
 
-    def apply(self, p_high: np.ndarray, p_low: np.ndarray) -> list[str]:
-        return ["high" if h >= self.high_threshold else "medium" if 1 - lo >= self.medium_threshold else "low"
-                for h, lo in zip(p_high, p_low)]
+    def high_threshold_for(self, repo: str | None) -> float:
+        return self.repo_high_thresholds.get(repo, self.high_threshold) if repo else self.high_threshold
+
+    def apply(self, p_high: np.ndarray, p_low: np.ndarray, repos: Sequence[str] | None = None) -> list[str]:
+        """Tiers of rows scored (P(high), P(low)); ``repos`` (one per row) picks per-repository thresholds."""
+        repos = repos if repos is not None else [None] * len(p_high)
+        return ["high" if h >= self.high_threshold_for(r) else "medium" if 1 - lo >= self.medium_threshold else "low"
+                for h, lo, r in zip(p_high, p_low, repos)]
 
 
 def policy_with_overrides(policy: TierPolicy, config) -> TierPolicy:
@@ -55,7 +63,10 @@ def policy_with_overrides(policy: TierPolicy, config) -> TierPolicy:
     from dataclasses import replace
 
     given = {k: getattr(config, k, None) for k in ("high_threshold", "medium_threshold")}
-    return replace(policy, **{k: float(v) for k, v in given.items() if v is not None})
+    policy = replace(policy, **{k: float(v) for k, v in given.items() if v is not None})
+    if given["high_threshold"] is not None:  # one threshold asked for: it holds for every repository
+        policy = replace(policy, repo_high_thresholds={})
+    return policy
 
 
 def _column_pipeline(columns: str, C: float, class_weight="balanced", hand_weight: float = 0.5):
@@ -173,8 +184,8 @@ class ImportanceModel:
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         return tier_probabilities(*head_scores(self.heads, X))
 
-    def predict(self, X: np.ndarray) -> list[str]:
-        return self.policy.apply(*head_scores(self.heads, X))
+    def predict(self, X: np.ndarray, repos: Sequence[str] | None = None) -> list[str]:
+        return self.policy.apply(*head_scores(self.heads, X), repos=repos)
 
     def predict_embedding_only(self, X: np.ndarray) -> list[str]:
         return list(self.embedding_estimator.predict(X[:, :DIM]))
@@ -360,7 +371,8 @@ class ModelClassifier:
         p_high, p_low = head_scores(self.model.heads, X)
         proba = tier_probabilities(p_high, p_low)
         classes = self.model.classes_
-        tiers = self.model.policy.apply(p_high, p_low)
+        repos = [c.repo for c, _ in items]
+        tiers = self.model.policy.apply(p_high, p_low, repos)
         types = self.model.predict_type(X)
         strongest = self.model.strongest_features(X, tiers)
         near = self.model.neighbours(X)
@@ -368,9 +380,10 @@ class ModelClassifier:
         names = hand_feature_names()
         rule_cols = [(r, DIM + names.index(f"rule:{r.name}")) for r in DEFAULT.rules]
         out = []
-        for row, tier, ctype, p, top, nb in zip(X, tiers, types, proba, strongest, near):
+        for row, repo, tier, ctype, p, top, nb in zip(X, repos, tiers, types, proba, strongest, near):
             hits = [r for r, col in rule_cols if row[col] > 0]
-            reasons = [f"P(high)={p[0]:.2f}, P(low)={p[2]:.2f} (high at ≥ {self.model.policy.high_threshold:.2f}, "
+            high_at = self.model.policy.high_threshold_for(repo)
+            reasons = [f"P(high)={p[0]:.2f}, P(low)={p[2]:.2f} (high at ≥ {high_at:.2f}, "
                        f"low at > {1 - self.model.policy.medium_threshold:.2f})"]
             reasons += [f"rule {r.name}: {r.reason}" for r in hits]
             if top:

@@ -149,7 +149,9 @@ def anchorer(data: LabeledSet, X: np.ndarray, embedder: Embedder, cut: str):
         log.info("rate anchoring: scoring %d reference and %d new commits", len(pools.reference), len(pools.new))
         inner = np.where(np.isnan(inner), np.c_[head_scores(heads, X[train])], inner)  # forward scores leave gaps
         anchored, info = anchor_policy(policy, np.vstack([scores_of(heads, pools.reference), inner]),
-                                       scores_of(heads, pools.new))
+                                       scores_of(heads, pools.new),
+                                       [c.repo for c in pools.reference] + [c.repo for c in labeled],
+                                       [c.repo for c in pools.new])
         info = {"cut": cut, **info}
         log.info("rate anchoring: high threshold %.4f → %.4f, medium %.4f → %.4f", policy.high_threshold,
                  anchored.high_threshold, policy.medium_threshold, anchored.medium_threshold)
@@ -200,7 +202,7 @@ def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir:
         "rules:default": [PRESETS.get("default").decide(c, f).tier for c, f in data.items],
         "rules:argus": [PRESETS.get("argus").decide(c, f).tier for c, f in data.items],
         "embedding-only": model.predict_embedding_only(X),
-        "model": model.predict(X),
+        "model": model.predict(X, [c.repo for c, _ in data.items]),
     }
     tiers, true_types = np.asarray(data.tiers)[mask], np.asarray(data.types)[mask]
     result = {name: metrics(list(tiers), list(np.asarray(p, dtype=object)[mask])) for name, p in preds.items()}
