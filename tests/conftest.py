@@ -5,6 +5,7 @@ test runs against what pydriller and ``git rev-list`` really see.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -82,6 +83,18 @@ def assert_one_line_error(res: CliResult, *needles: str) -> None:
     assert res.stderr.strip().splitlines()[-1] == lines[0], res.stderr
     for n in needles:
         assert n.lower() in lines[0].lower(), (n, lines[0])
+
+
+def write_jsonl(path: Path, rows) -> Path:
+    """Label (or any) dicts as JSON Lines at ``path``."""
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    """One embedding cache for the whole test session: each commit is embedded once."""
+    return tmp_path_factory.mktemp("cache")
 
 
 def files_under(root: Path) -> list[Path]:

@@ -15,7 +15,7 @@ from commitradar.classifier.model import CARD_FILE, ModelClassifier, TierPolicy
 from commitradar.dataset import read_commits
 from commitradar.features import extract
 from commitradar.models import Commit, FileChange
-from conftest import SHARED, assert_one_line_error, run_cli
+from conftest import SHARED, assert_one_line_error, run_cli, write_jsonl
 
 DATA = SHARED / "data"
 TWO_REPOS = [str(DATA / "commits" / f"{name}.jsonl.gz") for name in ("llm-compressor", "lmdeploy")]
@@ -115,20 +115,13 @@ def two_repo_labels(tmp_path_factory) -> Path:
     ours = Path(__file__).resolve().parents[1] / "data" / "labels" / "manual.jsonl"
     rows = [json.loads(line) for f in (DATA / "labels" / "expert_train.jsonl", ours) for line in f.read_text().splitlines()]
     rows = [r for r in rows if r["repo"].endswith(("llm-compressor", "lmdeploy"))]  # 112 high
-    path = tmp_path_factory.mktemp("labels") / "two.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path
+    return write_jsonl(tmp_path_factory.mktemp("labels") / "two.jsonl", rows)
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cache")
-
-
-def test_train_anchors_thresholds_on_commits_newer_than_the_labels(two_repo_labels, cache, tmp_path):
+def test_train_anchors_thresholds_on_commits_newer_than_the_labels(two_repo_labels, cache_dir, tmp_path):
     out = tmp_path / "m"
     res = run_cli("train", "--labels", two_repo_labels, "--commits", *TWO_REPOS, "--out", out, "--cv", "3",
-                  "--cache", cache, timeout=900)
+                  "--cache", cache_dir, timeout=900)
     assert res.returncode == 0, res.stderr
     card = json.loads((out / CARD_FILE).read_text())
     info = card["anchor"]
@@ -139,7 +132,7 @@ def test_train_anchors_thresholds_on_commits_newer_than_the_labels(two_repo_labe
     # the saved model flags the new commits high at the reference rate
     new = [c for c in read_commits(*TWO_REPOS) if c.committed_at.date().isoformat() >= info["cut"]]
     assert len(new) == info["new_commits"]
-    verdicts = ModelClassifier.load(out, cache_dir=cache).classify([(c, extract(c)) for c in new])
+    verdicts = ModelClassifier.load(out, cache_dir=cache_dir).classify([(c, extract(c)) for c in new])
     assert set(info["repos"]) == {"InternLM/lmdeploy", "vllm-project/llm-compressor"}  # ≥ 100 commits each side
     assert card["policy"]["repo_high_thresholds"] == {r: v["high_threshold"] for r, v in info["repos"].items()}
     for repo, per in info["repos"].items():  # each repository keeps its own high share
@@ -151,17 +144,17 @@ def test_train_anchors_thresholds_on_commits_newer_than_the_labels(two_repo_labe
 
     plain = tmp_path / "plain"
     res = run_cli("train", "--labels", two_repo_labels, "--commits", *TWO_REPOS, "--out", plain, "--cv", "3",
-                  "--cache", cache, "--no-anchor", timeout=900)
+                  "--cache", cache_dir, "--no-anchor", timeout=900)
     assert res.returncode == 0, res.stderr
     card = json.loads((plain / CARD_FILE).read_text())
     assert card["anchor"] == {"off": "--no-anchor"} and card["policy"] == {**info["tuned"], "repo_high_thresholds": {}}
     assert "rate anchoring off" in res.stdout
 
 
-def test_evaluate_after_anchors_on_the_commits_from_that_date(two_repo_labels, cache, tmp_path):
+def test_evaluate_after_anchors_on_the_commits_from_that_date(two_repo_labels, cache_dir, tmp_path):
     out = tmp_path / "fwd.json"
     res = run_cli("evaluate", "--labels", two_repo_labels, "--commits", *TWO_REPOS, "--after", "2026-03-01",
-                  "--json", out, "--cache", cache, timeout=900)
+                  "--json", out, "--cache", cache_dir, timeout=900)
     assert res.returncode == 0, res.stderr
     data = json.loads(out.read_text())
     n_new = sum(c.committed_at.date().isoformat() >= "2026-03-01" for c in read_commits(*TWO_REPOS))
@@ -176,12 +169,11 @@ def test_anchor_flag_needs_after(two_repo_labels, tmp_path):
     assert res.returncode == 2 and not (tmp_path / "x.json").exists()
 
 
-def test_too_few_labels_of_a_tier_is_a_one_line_error(two_repo_labels, cache, tmp_path):
+def test_too_few_labels_of_a_tier_is_a_one_line_error(two_repo_labels, cache_dir, tmp_path):
     rows = [json.loads(line) for line in two_repo_labels.read_text().splitlines()]
     few = tmp_path / "few.jsonl"  # 3 high labels cannot feed 5 date folds with calibration inside
-    few.write_text("".join(json.dumps(r) + "\n" for r in [r for r in rows if r["tier"] == "high"][:3]
-                           + [r for r in rows if r["tier"] != "high"]))
-    res = run_cli("train", "--labels", few, "--commits", *TWO_REPOS, "--out", tmp_path / "m", "--cache", cache,
+    write_jsonl(few, [r for r in rows if r["tier"] == "high"][:3] + [r for r in rows if r["tier"] != "high"])
+    res = run_cli("train", "--labels", few, "--commits", *TWO_REPOS, "--out", tmp_path / "m", "--cache", cache_dir,
                   "--no-anchor", timeout=900)
     assert_one_line_error(res, "too few labels of some tier")
     assert res.returncode == 2 and not (tmp_path / "m").exists()

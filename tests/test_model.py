@@ -15,7 +15,7 @@ from commitradar.classifier.model import CARD_FILE, MODEL_FILE, ImportanceModel,
 from commitradar.dataset import read_commits, write_commits
 from commitradar.errors import InputError
 from commitradar.features.embedding import Embedder, embedding_text
-from conftest import SHARED, assert_one_line_error, run_cli
+from conftest import SHARED, assert_one_line_error, run_cli, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITS = sorted(str(p) for p in (SHARED / "data" / "commits").glob("*.jsonl.gz"))
@@ -29,14 +29,7 @@ def small_labels(tmp_path_factory) -> Path:
     picked = [r for r in rows if r["tier"] == "high"]
     for tier in ("medium", "low"):
         picked += sorted((r for r in rows if r["tier"] == tier), key=lambda r: r["sha"])[:50]
-    path = tmp_path_factory.mktemp("labels") / "small.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in picked))
-    return path
-
-
-@pytest.fixture(scope="session")
-def cache_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+    return write_jsonl(tmp_path_factory.mktemp("labels") / "small.jsonl", picked)
 
 
 @pytest.fixture(scope="session")
@@ -145,8 +138,8 @@ def test_evaluate_after_is_a_forward_check_scored_on_tune_on_labels(small_labels
     scoring to one label file, so the other file's labels only train."""
     rows = [json.loads(line) for line in small_labels.read_text().splitlines()]
     odd, even = tmp_path / "odd.jsonl", tmp_path / "even.jsonl"
-    odd.write_text("".join(json.dumps(r) + "\n" for r in rows[1::2]))
-    even.write_text("".join(json.dumps(r) + "\n" for r in rows[::2]))
+    write_jsonl(odd, rows[1::2])
+    write_jsonl(even, rows[::2])
     after = sorted(r["date"] for r in rows)[len(rows) * 2 // 3]
     out = tmp_path / "fwd.json"
     res = run_cli("evaluate", "--labels", odd, even, "--commits", *COMMITS, "--after", after, "--tune-on", even,

@@ -92,7 +92,6 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
     """Fit on every label; tune tier thresholds and score the CV on the labels of ``tune_on`` files only
     (default: all). Use it for labels sampled like the commits the model will meet (random, not enriched)."""
     data = load_labeled(label_files, commit_files)
-    tune_sources = {Path(p).stem for p in tune_on}
     mask = _score_mask(data, tune_on)
     embedder = Embedder(cache_dir, progress=progress)
     X = design_matrix(data.items, embedder)
@@ -120,7 +119,7 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
                           "scores_from": target.scores_from, "anchor": target.anchor},
         "anchor": anchor,
         "versions": library_versions(),
-        "cv": {"folds": folds, "grouped_by": "date", "scored_on": sorted(tune_sources) or "all labels",
+        "cv": {"folds": folds, "grouped_by": "date", "scored_on": sorted(set(np.asarray(data.sources)[mask])) if tune_on else "all labels",
                "n_scored": int(mask.sum()), "models": cv["models"], **spread_of(cv)},
     }
     return model.save(Path(out_dir), card)
