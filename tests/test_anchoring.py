@@ -64,8 +64,9 @@ def test_anchor_policy_gives_each_repository_its_own_high_threshold():
     new_repos = ["o/drifts"] * 500 + ["o/steady"] * 500 + ["o/small"] * 40  # o/small: too few for its own
     new[:500, 0] = np.clip(new[:500, 0] * 3, 0, 1)  # o/drifts scores three times higher now
     policy = TierPolicy(high_threshold=0.2, medium_threshold=0.5)
-    anchored, info = anchor_policy(policy, ref, new, ref_repos, new_repos)
+    anchored, info = anchor_policy(policy, ref, new, np.asarray(ref_repos), np.asarray(new_repos))
     assert set(anchored.repo_high_thresholds) == {"o/drifts", "o/steady"} == set(info["repos"])
+    assert all(type(r) is str for r in anchored.repo_high_thresholds)  # not np.str_: the card prints them
     assert anchored.repo_high_thresholds["o/drifts"] > 0.4
     assert anchored.repo_high_thresholds["o/steady"] == pytest.approx(0.2, abs=0.03)
     for repo in ("o/drifts", "o/steady"):
@@ -128,7 +129,10 @@ def test_train_anchors_thresholds_on_commits_newer_than_the_labels(two_repo_labe
     last = max(json.loads(line)["date"] for line in two_repo_labels.read_text().splitlines())
     assert info["cut"] > last and card["policy_target"]["anchor"] is True
     assert card["policy"] != info["tuned"]
-    assert "rate anchoring on" in res.stdout and "rate anchoring on" in (out / "MODEL_CARD.md").read_text()
+    card_md = (out / "MODEL_CARD.md").read_text()
+    assert "rate anchoring on" in res.stdout and "rate anchoring on" in card_md
+    assert all(f"{t:.4f} for {r}" in card_md for r, t in card["policy"]["repo_high_thresholds"].items())
+    assert "np.str_" not in card_md
     # the saved model flags the new commits high at the reference rate
     new = [c for c in read_commits(*TWO_REPOS) if c.committed_at.date().isoformat() >= info["cut"]]
     assert len(new) == info["new_commits"]

@@ -103,7 +103,7 @@ def anchor_policy(policy: TierPolicy, reference: np.ndarray, new: np.ndarray,
             if min(len(ref_r), len(new_r)) < MIN_NEW_COMMITS:
                 continue
             share = float(np.mean(ref_r >= policy.high_threshold))
-            per_repo[repo] = {"reference_commits": len(ref_r), "new_commits": len(new_r),
+            per_repo[str(repo)] = {"reference_commits": len(ref_r), "new_commits": len(new_r),
                               "high_share": round(share, 4),
                               "new_high_share_before": round(float(np.mean(new_r >= policy.high_threshold)), 4),
                               "high_threshold": threshold_for_share(new_r, share)}
