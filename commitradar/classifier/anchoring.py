@@ -104,9 +104,9 @@ def anchor_policy(policy: TierPolicy, reference: np.ndarray, new: np.ndarray,
                 continue
             share = float(np.mean(ref_r >= policy.high_threshold))
             per_repo[str(repo)] = {"reference_commits": len(ref_r), "new_commits": len(new_r),
-                              "high_share": round(share, 4),
-                              "new_high_share_before": round(float(np.mean(new_r >= policy.high_threshold)), 4),
-                              "high_threshold": threshold_for_share(new_r, share)}
+                                   "high_share": round(share, 4),
+                                   "new_high_share_before": round(float(np.mean(new_r >= policy.high_threshold)), 4),
+                                   "high_threshold": threshold_for_share(new_r, share)}
     anchored = replace(policy, high_threshold=threshold_for_share(new[:, 0], high_share),
                        medium_threshold=threshold_for_share(1 - new[:, 1], not_low_share),
                        repo_high_thresholds={r: v["high_threshold"] for r, v in per_repo.items()})

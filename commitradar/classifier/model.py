@@ -310,12 +310,11 @@ def _names(value) -> str:
 
 def policy_line(policy: dict) -> str:
     """The tier thresholds in words, e.g. ``high if P(high) ≥ 0.1938 for o/a, 0.0968 for any other repository, …``."""
-    per_repo = policy.get("repo_high_thresholds") or {}
-    high = f"{policy.get('high_threshold', float('nan')):.4f}"
-    if per_repo:
-        high = ", ".join(f"{t:.4f} for {r}" for r, t in sorted(per_repo.items())) + f", {high} for any other repository"
-    return (f"high if P(high) ≥ {high}; else medium if 1 − P(low) ≥ {policy.get('medium_threshold', float('nan')):.4f}; "
-            "else low")
+    high = f"{policy['high_threshold']:.4f}"
+    if policy.get("repo_high_thresholds"):
+        high = ", ".join(f"{t:.4f} for {r}" for r, t in sorted(policy["repo_high_thresholds"].items())) \
+            + f", {high} for any other repository"
+    return f"high if P(high) ≥ {high}; else medium if 1 − P(low) ≥ {policy['medium_threshold']:.4f}; else low"
 
 
 def card_markdown(card: dict) -> str:
@@ -329,7 +328,7 @@ def card_markdown(card: dict) -> str:
              f"- label files: {', '.join(card.get('label_files', []))}",
              f"- feature version {card.get('feature_version')}, vector version {card.get('vector_version')}, "
              f"embedding {card.get('embedding_model')} (text v{card.get('embedding_text_version')})",
-             f"- tier policy: {policy_line(card.get('policy') or {})} (tuned for {card.get('policy_target')})",
+             f"- tier policy: {policy_line(card['policy'])} (tuned for {card.get('policy_target')})",
              f"- {anchor_line(card['anchor'])}" if card.get("anchor") else "- rate anchoring: not recorded",
              f"- library versions: {', '.join(f'{k} {v}' for k, v in card.get('versions', {}).items())}",
              f"- model.skops sha256: `{card.get('model_sha256', '?')}`", ""]
