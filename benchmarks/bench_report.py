@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 GOAL_S = 5.0
@@ -112,7 +112,7 @@ def main() -> int:
         "goal_s": GOAL_S,
         "meets_goal": statistics.median(times) <= GOAL_S,
         "repo_build_s": round(build_s, 2),
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
     }

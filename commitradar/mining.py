@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InputError
-from .models import Commit, FileChange
+from .records import Commit, FileChange
 
 MAX_BODY_CHARS = 2000  # as in the dataset format
 

@@ -3,7 +3,7 @@ beyond what the chosen source does; the CLI and tests call these functions."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from . import dataset, mining
 from .classifier import Classifier, get_classifier
@@ -11,7 +11,7 @@ from .config import Config
 from .features import extract
 from .features.paths import freeze_mapping
 from .mining import LocalRepo, Window
-from .models import TIERS, Commit, DayReport, Entry
+from .records import TIERS, Commit, DayReport, Entry
 from .writer import Writer, get_writer
 
 TIER_RANK = {tier: i for i, tier in enumerate(TIERS)}

@@ -80,7 +80,7 @@ class Commit:
         }
 
     @classmethod
-    def from_record(cls, rec: dict[str, Any]) -> "Commit":
+    def from_record(cls, rec: dict[str, Any]) -> Commit:
         return cls(
             repo=rec["repo"],
             sha=rec["sha"],

@@ -1,7 +1,8 @@
 """One small registry type, used for every pluggable piece (sources, rules presets, classifiers, writers, outputs)."""
 from __future__ import annotations
 
-from typing import Callable, Generic, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
 
 from .errors import InputError
 

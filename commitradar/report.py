@@ -7,17 +7,17 @@ every one resolves on GitHub; ``tests/test_report.py`` checks that on rendered r
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 
 from . import markdown as md
-from .dataset import atomic_write_many
+from .fileio import atomic_write
 from .i18n import CHANGE_TYPE_NAMES, TIER_EMOJI, t
 from .mining import commit_url
-from .models import TIERS, DayReport, to_dict
+from .records import TIERS, DayReport, to_dict
 from .registry import Registry
 
 REPORT_FORMAT_VERSION = 1
@@ -149,5 +149,5 @@ def write_report(report: DayReport, out_dir: Path, lang: str | None = None, form
     base = report_path(out_dir, report)
     rendered = [(OUTPUTS.get(f), OUTPUTS.get(f).render(report, lang)) for f in formats]
     files = [(base.with_name(base.name + output.suffix), text.encode("utf-8")) for output, text in rendered]
-    atomic_write_many(files)
+    atomic_write(files)
     return [path for path, _ in files]

@@ -10,12 +10,11 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import pytest
-
 from gitrepo import GIT, GitRepo, at, git_date  # noqa: F401  (re-exported for tests)
 
 # The whole session runs offline and with a private cache/config: nothing leaks in from the machine.

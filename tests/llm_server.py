@@ -34,8 +34,8 @@ import json
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 from commitradar.writer.llm.tokens import estimate_tokens
 
@@ -92,7 +92,7 @@ class FakeLLM:
         assert self.server is not None
         return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
-    def start(self) -> "FakeLLM":
+    def start(self) -> FakeLLM:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -137,7 +137,7 @@ class FakeLLM:
             self.server.server_close()
             self.server = None
 
-    def __enter__(self) -> "FakeLLM":
+    def __enter__(self) -> FakeLLM:
         return self.start()
 
     def __exit__(self, *exc) -> None:

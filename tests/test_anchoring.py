@@ -4,25 +4,25 @@ real repositories of ../shared (real embeddings, real models)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SHARED, assert_one_line_error, run_cli, write_jsonl
 
 from commitradar.classifier.anchoring import anchor_policy, anchor_pools, threshold_for_share
 from commitradar.classifier.model import CARD_FILE, ModelClassifier, TierPolicy
 from commitradar.dataset import read_commits
 from commitradar.features import extract
-from commitradar.models import Commit, FileChange
-from conftest import SHARED, assert_one_line_error, run_cli, write_jsonl
+from commitradar.records import Commit, FileChange
 
 DATA = SHARED / "data"
 TWO_REPOS = [str(DATA / "commits" / f"{name}.jsonl.gz") for name in ("llm-compressor", "lmdeploy")]
 
 
 def _commit(sha: str, repo: str, day: str) -> Commit:
-    at = datetime.fromisoformat(day).replace(hour=12, tzinfo=timezone.utc)
+    at = datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
     return Commit(repo=repo, sha=sha, author="a", author_email_domain="x.org", authored_at=at, committed_at=at,
                   parents=("0" * 40,), subject="s", body="", files=(FileChange("a.py", 1, 0),))
 
@@ -119,6 +119,7 @@ def two_repo_labels(tmp_path_factory) -> Path:
     return write_jsonl(tmp_path_factory.mktemp("labels") / "two.jsonl", rows)
 
 
+@pytest.mark.slow
 def test_train_anchors_thresholds_on_commits_newer_than_the_labels(two_repo_labels, cache_dir, tmp_path):
     out = tmp_path / "m"
     res = run_cli("train", "--labels", two_repo_labels, "--commits", *TWO_REPOS, "--out", out, "--cv", "3",
@@ -155,6 +156,7 @@ def test_train_anchors_thresholds_on_commits_newer_than_the_labels(two_repo_labe
     assert "rate anchoring off" in res.stdout
 
 
+@pytest.mark.slow
 def test_evaluate_after_anchors_on_the_commits_from_that_date(two_repo_labels, cache_dir, tmp_path):
     out = tmp_path / "fwd.json"
     res = run_cli("evaluate", "--labels", two_repo_labels, "--commits", *TWO_REPOS, "--after", "2026-03-01",

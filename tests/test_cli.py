@@ -6,10 +6,9 @@ import json
 import re
 
 import pytest
+from conftest import DAY, SHARED, assert_one_line_error, files_under, run_cli
 
 from commitradar.cli import build_parser
-
-from conftest import DAY, SHARED, assert_one_line_error, files_under, run_cli
 
 
 def _subcommands() -> list[str]:

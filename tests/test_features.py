@@ -1,7 +1,7 @@
 """Features: PR-title parsing (examples + hypothesis properties) and path categories / diff size."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,12 +10,19 @@ from hypothesis import strategies as st
 from commitradar.features import extract
 from commitradar.features.paths import DEFAULT_MAPPING, area, categorize, freeze_mapping
 from commitradar.features.title import (
-    CONVENTIONAL_TYPES, TAG_ALIASES, is_dependency_bump, is_merge_subject, is_revert, normalize_tag,
-    parse_pr_number, parse_title, split_tag,
+    CONVENTIONAL_TYPES,
+    TAG_ALIASES,
+    is_dependency_bump,
+    is_merge_subject,
+    is_revert,
+    normalize_tag,
+    parse_pr_number,
+    parse_title,
+    split_tag,
 )
-from commitradar.models import Commit, FileChange
+from commitradar.records import Commit, FileChange
 
-T0 = datetime(2026, 3, 10, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
 
 
 def make_commit(subject: str = "x", files=(), parents=("p",), body: str = "") -> Commit:

@@ -5,19 +5,29 @@ import json
 import re
 import shutil
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from conftest import SHARED, assert_one_line_error
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from commitradar.errors import InputError
 from commitradar.labels import (
-    CHANGE_TYPE_KEYWORDS, Label, change_type_from_subject, clean_text, import_reports, join_labels,
-    map_change_type, parse_report, parse_tier, read_labels, write_labels,
+    CHANGE_TYPE_KEYWORDS,
+    Label,
+    change_type_from_subject,
+    clean_text,
+    import_reports,
+    join_labels,
+    map_change_type,
+    parse_report,
+    parse_tier,
+    read_labels,
+    write_labels,
 )
-from commitradar.models import CHANGE_TYPES, TIERS, Commit
-from conftest import SHARED, assert_one_line_error
+from commitradar.records import CHANGE_TYPES, TIERS, Commit
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = SHARED / "reference" / "report-sglang-2026-02-03.md"
@@ -432,7 +442,7 @@ def test_label_validates_directly():
 
 # ------------------------------------------------------------------------------------------- joining
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def commit(sha: str, repo: str = "o/r", subject: str = "s") -> Commit:

@@ -17,9 +17,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from llm_server import GitRepo, python_module
 
 from commitradar.cli import main
-from llm_server import GitRepo, python_module
 
 
 def free_port() -> int:
@@ -50,7 +50,7 @@ def llama_server(tmp_path_factory):
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
                 proc.kill()
-                raise RuntimeError(f"llama_cpp.server did not start (see {log.name})")
+                raise RuntimeError(f"llama_cpp.server did not start (see {log.name})") from None
             time.sleep(0.5)
     yield url
     proc.terminate()
@@ -61,6 +61,7 @@ def llama_server(tmp_path_factory):
     log.close()
 
 
+@pytest.mark.slow
 def test_report_with_a_real_tiny_model_is_complete_and_valid(tmp_path, llama_server, monkeypatch, capsys):
     r = GitRepo(tmp_path / "repo")
     r.commit("init", {"README.md": "demo\n", "core/scheduler.py": python_module("sched", 4)}, when="2026-02-02T08:00:00+00:00")

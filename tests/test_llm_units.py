@@ -3,22 +3,22 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from llm_server import valid_answer
 
 from commitradar.config import LLMConfig
 from commitradar.features import extract
-from commitradar.models import (Commit, DayReport, Entry, FileChange, Verdict)
+from commitradar.records import Commit, DayReport, Entry, FileChange, Verdict
 from commitradar.report import render_markdown
 from commitradar.writer.llm.answer import AnswerError, parse_answer, to_prose, validate
 from commitradar.writer.llm.client import FormatLadder, backoff, retry_after
 from commitradar.writer.llm.excerpt import build_excerpt, hidden_kind, split_hunks
 from commitradar.writer.llm.prompt import build_request, repair_messages
 from commitradar.writer.llm.tokens import estimate_tokens
-from llm_server import valid_answer
 
-T0 = datetime(2026, 2, 3, 10, tzinfo=timezone.utc)
+T0 = datetime(2026, 2, 3, 10, tzinfo=UTC)
 
 
 def hunk(start: int, n: int, tag: str) -> str:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from llm_server import FakeLLM, GitRepo, python_module
 
 from commitradar import pipeline
 from commitradar.classifier import get_classifier
@@ -18,7 +19,6 @@ from commitradar.cli import main
 from commitradar.config import Config, LLMConfig
 from commitradar.mining import open_repo, resolve_window
 from commitradar.writer.llm import LLMWriter
-from llm_server import FakeLLM, GitRepo, python_module
 
 DAY = "2026-02-03"
 HIGH = "feat: support FooNet model architecture"

@@ -5,14 +5,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import DAY, SHARED, at, files_under, run_cli
 
 from commitradar.dataset import read_commits
 from commitradar.errors import InputError
 from commitradar.mining import (
-    commit_url, mine, open_repo, parse_numstat, parse_remote, resolve_window,
+    commit_url,
+    mine,
+    open_repo,
+    parse_numstat,
+    parse_remote,
+    resolve_window,
 )
-
-from conftest import DAY, SHARED, at, files_under, run_cli
 
 
 def mined(repo, day=DAY, tz="Asia/Shanghai", cache=None, branch=None):

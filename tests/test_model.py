@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SHARED, assert_one_line_error, run_cli, write_jsonl
 
 from commitradar.classifier.evaluation import date_folds, metrics, tune_policy
 from commitradar.classifier.model import CARD_FILE, MODEL_FILE, ImportanceModel, ModelClassifier, TierPolicy
 from commitradar.dataset import read_commits, write_commits
 from commitradar.errors import InputError
 from commitradar.features.embedding import Embedder, embedding_text
-from conftest import SHARED, assert_one_line_error, run_cli, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITS = sorted(str(p) for p in (SHARED / "data" / "commits").glob("*.jsonl.gz"))
@@ -43,6 +43,7 @@ def trained(tmp_path_factory, small_labels, cache_dir) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_train_writes_model_and_card(trained, small_labels):
     for name in (MODEL_FILE, CARD_FILE, "MODEL_CARD.md", "neighbours.npz"):
         assert (trained / name).is_file(), name
@@ -84,6 +85,7 @@ def test_embedding_text_uses_subject_body_and_paths():
     assert text.startswith(c.subject) and c.files[0].path.split("/")[-1] in text or c.n_files == 0
 
 
+@pytest.mark.slow
 def test_model_classifier_gives_tiers_types_and_reasons(trained, cache_dir):
     from commitradar.features import extract
 
@@ -102,6 +104,7 @@ def test_model_classifier_gives_tiers_types_and_reasons(trained, cache_dir):
     assert not highs or not lows or min(highs) > max(lows) - 1e-9
 
 
+@pytest.mark.slow
 def test_evaluate_scores_given_model_without_retraining(trained, small_labels, cache_dir, tmp_path):
     out = tmp_path / "ev" / "result.json"
     res = run_cli("evaluate", "--labels", small_labels, "--commits", *COMMITS, "--model", trained,
@@ -120,6 +123,7 @@ def test_evaluate_scores_given_model_without_retraining(trained, small_labels, c
     assert "macro-F1" in res.stdout
 
 
+@pytest.mark.slow
 def test_evaluate_cv_mode(small_labels, cache_dir, tmp_path):
     out = tmp_path / "cv.json"
     res = run_cli("evaluate", "--labels", small_labels, "--commits", *COMMITS, "--cv", "3", "--repeats", "2",
@@ -133,6 +137,7 @@ def test_evaluate_cv_mode(small_labels, cache_dir, tmp_path):
     assert "Over 2 fold seeds" in res.stdout and "Over 2 fold seeds" in out.with_suffix(".md").read_text()
 
 
+@pytest.mark.slow
 def test_evaluate_after_is_a_forward_check_scored_on_tune_on_labels(small_labels, cache_dir, tmp_path):
     """--after trains on the labels before the date and scores the later ones; --tune-on narrows the
     scoring to one label file, so the other file's labels only train."""
@@ -182,6 +187,7 @@ def test_evaluate_default_scores_shipped_model(small_labels, cache_dir, tmp_path
     assert data["mode"] == "model" and Path(data["model_dir"]).resolve() == (ROOT / "data" / "model").resolve()
 
 
+@pytest.mark.slow
 def test_incompatible_model_is_refused(trained, tmp_path, small_labels, cache_dir):
     bad = tmp_path / "bad"
     shutil.copytree(trained, bad)
@@ -204,6 +210,7 @@ class NotSklearn:  # a type a model file must never make us import
     pass
 
 
+@pytest.mark.slow
 def test_model_file_with_foreign_types_is_refused(trained, tmp_path):
     import skops.io as sio
 
@@ -233,6 +240,7 @@ def test_report_falls_back_to_rules_when_model_missing(tmp_path):
     assert data["classifier"] == "rules:default"
 
 
+@pytest.mark.slow
 def test_labels_suggest_and_add(trained, small_labels, cache_dir, tmp_path):
     pool = tmp_path / "pool.jsonl"
     commits = [c for c in read_commits(COMMITS[2]) if c.committed_at.date().isoformat() <= "2026-06-30"][:60]
@@ -331,12 +339,13 @@ def test_forward_blocks_are_consecutive_whole_days():
     assert max(sizes) - min(sizes) <= 6, sizes  # about equal: a day holds at most 3 commits
 
 
+@pytest.mark.slow
 def test_forward_scores_only_see_earlier_labels():
     """Forward threshold scores: the first two date blocks are unscored, and a block's scores come from
     a model fit on earlier blocks only, so flipping every later label leaves them unchanged."""
     from commitradar.classifier.evaluation import forward_blocks, inner_scores
     from commitradar.classifier.model import DIM
-    from commitradar.features.vector import hand_feature_names
+    from commitradar.classifier.vector import hand_feature_names
 
     rng = np.random.default_rng(1)
     n = 250
@@ -365,6 +374,7 @@ def test_tune_policy_ignores_unscored_rows():
     assert metrics(y[5:], pol.apply(p_high[5:], p_low[5:]))["macro_f1"] == 1.0
 
 
+@pytest.mark.slow
 def test_notebook_executes(trained, tmp_path):
     import nbformat
     from nbclient import NotebookClient
@@ -393,7 +403,7 @@ def test_missing_embedding_package_is_a_clear_error(monkeypatch):
 
 def test_train_flags_default_to_the_policy_target_defaults():
     from commitradar.classifier.evaluation import PolicyTarget
-    from commitradar.commands import policy_target
+    from commitradar.cli.model import policy_target
 
     assert policy_target(None, None) == PolicyTarget()
     assert policy_target(0.8, None) == PolicyTarget(min_high_recall=0.8)
@@ -472,7 +482,7 @@ def test_heads_blend_trees_that_catch_interactions():
     from sklearn.metrics import roc_auc_score
 
     from commitradar.classifier.model import DIM, TREE_WEIGHT, make_head
-    from commitradar.features.vector import hand_feature_names
+    from commitradar.classifier.vector import hand_feature_names
 
     rng = np.random.default_rng(0)
     n = 600

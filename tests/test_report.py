@@ -10,22 +10,21 @@ import json
 import os
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import DAY, GitRepo, build_day_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commitradar.classifier import get_classifier
 from commitradar.config import Config
 from commitradar.mining import open_repo, resolve_window
-from commitradar.models import Commit, FileChange
 from commitradar.pipeline import build_report, run
+from commitradar.records import Commit, FileChange
 from commitradar.report import render_json, render_markdown, write_report
 from commitradar.writer import get_writer
-
-from conftest import DAY, GitRepo, build_day_repo
 
 GOLDEN = Path(__file__).parent / "golden"
 CONFIG = Config(classifier="rules", tz="Asia/Shanghai")
@@ -221,7 +220,7 @@ def table_rows(doc: str) -> list[str]:
 
 # ------------------------------------------------------------------------------ building reports in-process
 
-T0 = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 FILESETS = {
     "model": (("pkg/models/new_model.py", 420, 0), ("pkg/configs/new_model.py", 40, 0), ("tests/test_new.py", 30, 0)),
     "kernel": (("csrc/attn.cu", 300, 80), ("pkg/core/engine.py", 40, 10)),

@@ -2,7 +2,7 @@
 preset aimed at the importance rubric. Commits are built as plain dataclasses: the rules are pure."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -13,9 +13,9 @@ from commitradar.classifier.presets import argus_file_type, argus_type
 from commitradar.config import Config
 from commitradar.errors import InputError
 from commitradar.features import extract
-from commitradar.models import CHANGE_TYPES, TIERS, Commit, FileChange
+from commitradar.records import CHANGE_TYPES, TIERS, Commit, FileChange
 
-T0 = datetime(2026, 2, 3, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)
 
 
 def commit(subject: str, files: dict[str, tuple[int, int] | None], body: str = "") -> Commit:

@@ -1,16 +1,16 @@
 """The deterministic writer: facts only, complete sections per tier, nothing cut mid-word."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from commitradar.features import extract
-from commitradar.models import Commit, FileChange, Verdict
+from commitradar.records import Commit, FileChange, Verdict
 from commitradar.writer.deterministic import DeterministicWriter, body_points, clip, write_one
 
-T0 = datetime(2026, 2, 3, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)
 BODY = """## What this PR does / why we need it?
 Adds the Step3p5 model family.
 

@@ -9,9 +9,10 @@ A classifier has ``name`` and ``classify(items) -> list[Verdict]`` over (Commit,
 from __future__ import annotations
 
 import logging
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from ..models import Commit, Features, Verdict
+from ..records import Commit, Features, Verdict
 from ..registry import Registry
 from . import presets  # noqa: F401  (registers the rules presets)
 from .rules import PRESETS, RulesClassifier

@@ -19,12 +19,12 @@ share: flashinfer drifted far more than vllm-ascend. On four forward checks (REA
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 import numpy as np
 
-from ..models import Commit
+from ..records import Commit
 from .model import TierPolicy
 
 MIN_NEW_COMMITS = 100  # fewer new commits than this: their quantiles are too noisy, keep the tuned thresholds

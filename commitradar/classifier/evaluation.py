@@ -7,12 +7,12 @@ tier policy). Folds are grouped by date, so no day is split between training and
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 
-from ..models import TIERS
+from ..records import TIERS
 
 LLM_TIERS = ("high", "medium")
 

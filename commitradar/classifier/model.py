@@ -1,7 +1,7 @@
 """The importance model: MiniLM embedding + rule features + numeric stats → calibrated tier and type.
 
 Estimators follow scikit-learn: ``ImportanceModel.fit(X, tiers, types)`` / ``predict(X)``. Columns of X are
-the 384-d embedding followed by :func:`commitradar.features.vector.hand_features`. Two one-vs-rest heads
+the 384-d embedding followed by :func:`commitradar.classifier.vector.hand_features`. Two one-vs-rest heads
 (high, low) each take a soft vote of a logistic regression (embedding + hand features) and gradient-boosted
 trees (hand features); their probabilities are calibrated (sigmoid, inner CV); a :class:`TierPolicy` turns
 them into tiers and favours high-tier recall.
@@ -15,17 +15,17 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from ..errors import InputError
 from ..features import FEATURE_VERSION
 from ..features.embedding import DIM, MODEL_NAME, TEXT_VERSION, Embedder
-from ..features.vector import VECTOR_VERSION, hand_feature_names, hand_matrix
-from ..models import TIERS, Commit, Features, Verdict
+from ..records import TIERS, Commit, Features, Verdict
+from .vector import VECTOR_VERSION, hand_feature_names, hand_matrix
 
 MODEL_FILE = "model.skops"
 NEIGHBOURS_FILE = "neighbours.npz"
@@ -170,7 +170,7 @@ class ImportanceModel:
     neighbour_shas: np.ndarray | None = None
     neighbour_tiers: np.ndarray | None = None
 
-    def fit(self, X: np.ndarray, tiers: Sequence[str], types: Sequence[str], shas: Sequence[str] = ()) -> "ImportanceModel":
+    def fit(self, X: np.ndarray, tiers: Sequence[str], types: Sequence[str], shas: Sequence[str] = ()) -> ImportanceModel:
         self.heads = fit_heads(X, tiers)
         self.type_estimator = make_type_estimator().fit(X, np.asarray(types))
         self.embedding_estimator = make_embedding_only().fit(X[:, :DIM], np.asarray(tiers))
@@ -247,7 +247,7 @@ class ImportanceModel:
         return card
 
     @classmethod
-    def load(cls, model_dir: Path) -> tuple["ImportanceModel", dict]:
+    def load(cls, model_dir: Path) -> tuple[ImportanceModel, dict]:
         model_dir = Path(model_dir)
         card_path = model_dir / CARD_FILE
         if not card_path.is_file() or not (model_dir / MODEL_FILE).is_file():
@@ -364,7 +364,7 @@ class ModelClassifier:
         self.embedder = embedder
 
     @classmethod
-    def load(cls, model_dir: Path, config=None, cache_dir: Path | None = None) -> "ModelClassifier":
+    def load(cls, model_dir: Path, config=None, cache_dir: Path | None = None) -> ModelClassifier:
         model, card = ImportanceModel.load(model_dir)
         if config is not None:
             model.policy = policy_with_overrides(model.policy, config)

@@ -4,9 +4,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..models import Commit, Features
+from ..records import Commit, Features
 from .rules import (
-    PRESETS, Cap, Preset, Rule, TypeRule, all_of, any_of, conv, has_tag, not_, source_lines, title_matches,
+    PRESETS,
+    Cap,
+    Preset,
+    Rule,
+    TypeRule,
+    all_of,
+    any_of,
+    conv,
+    has_tag,
+    not_,
+    source_lines,
+    title_matches,
     touches,
 )
 
@@ -134,13 +145,13 @@ def _size(c: Commit) -> int:
 ARGUS = Preset(
     name="argus",
     rules=tuple(
-        [Rule(f"type-{t}", p, (lambda t: lambda c, f: argus_type(c.subject) == t)(t), f"`{t}:` prefix")
+        [Rule(f"type-{t}", p, lambda c, f, t=t: argus_type(c.subject) == t, f"`{t}:` prefix")
          for t, p in ARGUS_TYPE_POINTS.items()]
         + [Rule("type-other", 3, lambda c, f: argus_type(c.subject) is None, "no recognised prefix")]
         + [Rule("size>500", 3, lambda c, f: _size(c) > 500, "more than 500 lines"),
            Rule("size>100", 2, lambda c, f: 100 < _size(c) <= 500, "101-500 lines"),
            Rule("size>50", 1, lambda c, f: 50 < _size(c) <= 100, "51-100 lines")]
-        + [Rule(f"files-{k}", p, (lambda k: lambda c, f: argus_file_type(c) == k)(k), f"mostly {k} files")
+        + [Rule(f"files-{k}", p, lambda c, f, k=k: argus_file_type(c) == k, f"mostly {k} files")
            for k, p in _ARGUS_FILE_POINTS.items() if p]
         + [Rule("scope>5", 2, lambda c, f: c.n_files > 5, "more than 5 files"),
            Rule("scope3-5", 1, lambda c, f: 3 <= c.n_files <= 5, "3-5 files")]

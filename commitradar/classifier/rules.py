@@ -9,10 +9,10 @@ reference system's formula, ``../shared/docs/argus-formula.md``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
-from ..models import Commit, Features, Verdict
+from ..records import Commit, Features, Verdict
 from ..registry import Registry
 
 Predicate = Callable[[Commit, Features], bool]

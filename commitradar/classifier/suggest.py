@@ -7,9 +7,9 @@ tier thresholds honest (uncertainty-picked labels over-represent hard and high c
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 

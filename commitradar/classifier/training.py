@@ -4,20 +4,31 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from ..dataset import atomic_write, read_commits
+from ..dataset import read_commits
 from ..errors import InputError
 from ..features import extract
 from ..features.embedding import Embedder
-from ..models import Commit, Features
-from .evaluation import (PolicyTarget, comparison_markdown, cross_validate, inner_scores, metrics, plot_confusions,
-                         repeated_cv, spread_of, time_split, tune_policy)
+from ..fileio import atomic_write
+from ..records import Commit, Features
+from .evaluation import (
+    PolicyTarget,
+    comparison_markdown,
+    cross_validate,
+    inner_scores,
+    metrics,
+    plot_confusions,
+    repeated_cv,
+    spread_of,
+    time_split,
+    tune_policy,
+)
 from .model import ImportanceModel, compat_fields, data_hash, design_matrix, library_versions
 
 log = logging.getLogger("commitradar")
@@ -106,7 +117,7 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
         model.policy, anchor = anchorer(data, X, embedder, cut)(model.policy, model.heads, np.arange(len(X)), scores)
     card = {
         **compat_fields(),
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "data_hash": data_hash(data.shas, data.tiers, data.types),
         "n_labels": len(data.tiers),
         "tier_counts": dict(Counter(data.tiers).most_common()),

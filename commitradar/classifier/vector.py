@@ -9,9 +9,9 @@ import math
 
 import numpy as np
 
-from ..models import Commit, Features
-from .paths import CATEGORIES
-from .rubric import RUBRIC_NAMES, rubric_features
+from ..features.paths import CATEGORIES
+from ..features.rubric import RUBRIC_NAMES, rubric_features
+from ..records import Commit, Features
 
 VECTOR_VERSION = 2  # 2: rubric cues (features/rubric.py)
 
@@ -23,7 +23,7 @@ PLATFORM_TAGS = frozenset(("npu", "amd", "xpu", "cpu", "hpu", "tpu", "mlu", "mus
 
 
 def _rule_names() -> list[str]:
-    from ..classifier.presets import DEFAULT
+    from .presets import DEFAULT
 
     return [f"rule:{r.name}" for r in DEFAULT.rules] + [f"cap:{c.name}" for c in DEFAULT.caps]
 
@@ -43,7 +43,7 @@ def hand_feature_names() -> list[str]:
 
 
 def hand_features(commit: Commit, feats: Features) -> np.ndarray:
-    from ..classifier.presets import ARGUS, DEFAULT
+    from .presets import ARGUS, DEFAULT
 
     score, hits = DEFAULT.score(commit, feats)
     hit_names = {r.name for r in hits}

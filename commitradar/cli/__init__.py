@@ -8,10 +8,10 @@ import argparse
 import logging
 import os
 import sys
-from pathlib import Path
 
-from . import __version__
-from .errors import CommitradarError, InputError, LLMFailure
+from .. import __version__
+from ..errors import CommitradarError
+from . import report as report_cmd
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever downloaded at run time
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     llm.add_argument("--token-budget", type=int, help="total LLM tokens for this run")
     llm.add_argument("--cache", metavar="DIR", help="cache folder (or COMMITRADAR_CACHE)")
     llm.add_argument("--dry-run", action="store_true", help="print what would be sent to the LLM and exit")
-    p.set_defaults(func=cmd_report)
+    p.set_defaults(func=report_cmd.cmd_report)
 
     p = sub.add_parser("mine", help="write a day's commits to a dataset file",
                        description="Mine commits into the dataset format of ../shared/data/commits "
@@ -104,9 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     _window_flags(p)
     p.add_argument("--out", required=True, metavar="FILE", help="output .jsonl or .jsonl.gz")
     p.add_argument("--cache", metavar="DIR", help="cache folder for mirrored URLs")
-    p.set_defaults(func=cmd_mine)
+    p.set_defaults(func=report_cmd.cmd_mine)
 
-    from .commands import add_model_commands
+    from .model import add_model_commands
 
     add_model_commands(sub, _Formatter)
     return parser
@@ -122,79 +122,10 @@ def _configure_logging(quiet: bool) -> None:
     handler.setFormatter(_LineFormatter())
     log.handlers[:] = [handler]
     log.setLevel(logging.ERROR if quiet else logging.WARNING)
-    from . import progress
+    from .. import progress
 
     progress.ENABLED = not quiet
     log.propagate = False
-
-
-def config_from_args(args: argparse.Namespace):
-    from .config import load_config
-
-    overrides = {
-        "repos": tuple(args.repo) if getattr(args, "repo", None) else None,
-        "branch": getattr(args, "branch", None),
-        "tz": getattr(args, "tz", None),
-        "lang": getattr(args, "lang", None),
-        "out": getattr(args, "out", None) if args.command == "report" else None,
-        "classifier": getattr(args, "classifier", None),
-        "rules_preset": getattr(args, "rules_preset", None),
-        "model_dir": getattr(args, "model_dir", None),
-        "high_threshold": getattr(args, "high_threshold", None),
-        "medium_threshold": getattr(args, "medium_threshold", None),
-        "cache_dir": getattr(args, "cache", None),
-        "dry_run": getattr(args, "dry_run", None) or None,
-        "llm": {
-            "provider": getattr(args, "llm", None),
-            "model": getattr(args, "llm_model", None),
-            "base_url": getattr(args, "llm_base_url", None),
-            "max_in_flight": getattr(args, "max_in_flight", None),
-            "run_token_budget": getattr(args, "token_budget", None),
-        },
-    }
-    return load_config(args.config, overrides=overrides)
-
-
-def cmd_report(args) -> int:
-    from . import pipeline
-    from .mining import open_repo, resolve_window
-    from .report import write_report
-
-    config = config_from_args(args)
-    window = resolve_window(args.date, args.since, args.until, config.tz)
-    out = Path(config.out)
-    existing = next((p for p in (out.absolute(), *out.absolute().parents) if p.exists()), None)
-    if existing is not None and not existing.is_dir():
-        raise InputError(f"--out {out}: {existing} is a file, not a folder")
-    # Every repository is opened (URLs mirrored) before any work, so a bad one fails fast and loses nothing.
-    repos = [] if args.commits else [open_repo(spec, config.cache()) for spec in config.repos]
-    if config.dry_run:
-        from .writer.dry_run import dry_run
-
-        return dry_run(config, window, repos, args.commits or ())
-    failures = []
-    for report in pipeline.run(config, window, repos, args.commits or ()):
-        for path in write_report(report, out, config.lang):
-            print(path)
-        usage = report.usage or {}
-        if usage.get("calls") and usage.get("failed", 0) > config.llm.max_failure_share * usage["calls"]:
-            failures.append(f"{report.repo}: {usage['failed']}/{usage['calls']} LLM calls failed")
-    if failures:
-        raise LLMFailure("; ".join(failures) + " (reports written, failed entries marked)")
-    return 0
-
-
-def cmd_mine(args) -> int:
-    from .dataset import write_commits
-    from .mining import mine, open_repo, resolve_window
-
-    config = config_from_args(args)
-    window = resolve_window(args.date, args.since, args.until, config.tz)
-    repos = [open_repo(spec, config.cache()) for spec in config.repos]
-    commits = [c for repo in repos for c in mine(repo, window, config.branch)]
-    n = write_commits(args.out, commits)
-    print(f"{args.out}: {n} commits from {len(repos)} repositories ({window.start:%Y-%m-%d}..{window.end:%Y-%m-%d} exclusive, {window.timezone})")
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,5 +147,3 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())

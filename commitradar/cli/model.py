@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .models import CHANGE_TYPES, TIERS
+from ..records import CHANGE_TYPES, TIERS
 
 EPILOG_LABELS_IMPORT = """\
 examples:
@@ -59,7 +59,7 @@ def _print_help(p: argparse.ArgumentParser) -> int:
 
 
 def cmd_labels_import(args) -> int:
-    from .labels import import_reports, write_labels
+    from ..labels import import_reports, write_labels
 
     labels, warnings = import_reports(args.reports)
     if not getattr(args, "quiet", False):
@@ -195,17 +195,17 @@ def _add_evaluate(sub, formatter) -> None:
 
 
 def _config(args):
-    from .config import load_config
+    from ..config import load_config
 
     return load_config(getattr(args, "config", None), overrides={"cache_dir": getattr(args, "cache", None),
                                                                  "model_dir": getattr(args, "model_dir", None)})
 
 
 def cmd_labels_suggest(args) -> int:
-    from .classifier.suggest import suggest
-    from .errors import InputError
-    from .labels import read_labels
-    from .markdown import clean
+    from ..classifier.suggest import suggest
+    from ..errors import InputError
+    from ..labels import read_labels
+    from ..markdown import clean
 
     if args.n < 0 or args.random < 0:
         raise InputError("--n and --random take 0 or more")
@@ -223,9 +223,9 @@ def cmd_labels_suggest(args) -> int:
 def cmd_labels_add(args) -> int:
     from pathlib import Path
 
-    from .dataset import read_commits
-    from .errors import InputError
-    from .labels import Label, read_labels, write_labels
+    from ..dataset import read_commits
+    from ..errors import InputError
+    from ..labels import Label, read_labels, write_labels
 
     commits = read_commits(*args.commits)
     matches = [c for c in commits if c.sha.startswith(args.sha.lower())]
@@ -250,7 +250,7 @@ def cmd_labels_add(args) -> int:
 def policy_target(min_high_recall: float | None, max_llm_share: float | None, scores_from: str | None = None,
                   anchor: bool | None = None):
     """The tier-policy target from flags; an omitted flag keeps PolicyTarget's default (one source of truth)."""
-    from .classifier.evaluation import PolicyTarget
+    from ..classifier.evaluation import PolicyTarget
 
     given = {"min_high_recall": min_high_recall, "max_llm_share": max_llm_share, "scores_from": scores_from,
              "anchor": anchor}
@@ -260,8 +260,8 @@ def policy_target(min_high_recall: float | None, max_llm_share: float | None, sc
 def cmd_train(args) -> int:
     from pathlib import Path
 
-    from .classifier.anchoring import anchor_line
-    from .classifier.training import train
+    from ..classifier.anchoring import anchor_line
+    from ..classifier.training import train
 
     _check_repeats(args.repeats)
     config = _config(args)
@@ -290,7 +290,7 @@ def _iso_date(text: str) -> str:
 
 
 def _check_repeats(repeats: int) -> None:
-    from .errors import InputError
+    from ..errors import InputError
 
     if repeats < 1:
         raise InputError(f"--repeats {repeats}: give 1 or more fold seeds")
@@ -299,10 +299,10 @@ def _check_repeats(repeats: int) -> None:
 def cmd_evaluate(args) -> int:
     from pathlib import Path
 
-    from .classifier.anchoring import anchor_line
-    from .classifier.evaluation import comparison_markdown
-    from .classifier.training import evaluate, write_evaluation
-    from .errors import InputError
+    from ..classifier.anchoring import anchor_line
+    from ..classifier.evaluation import comparison_markdown
+    from ..classifier.training import evaluate, write_evaluation
+    from ..errors import InputError
 
     _check_repeats(args.repeats)
     if args.repeats > 1 and not args.cv:

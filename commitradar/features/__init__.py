@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..models import CategoryStat, Commit, Features
+from ..records import CategoryStat, Commit, Features
 from .paths import DEFAULT_MAPPING, area, categorize
 from .title import is_dependency_bump, is_merge_subject, is_revert, parse_title
 

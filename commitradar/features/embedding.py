@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from ..errors import InputError
-from ..models import Commit
+from ..records import Commit
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 TEXT_VERSION = 1

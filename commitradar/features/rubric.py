@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..models import Commit
+from ..records import Commit
 
 MODEL_NAMES = (r"(qwen[\w.\-]*|deepseek[\w.\-]*|llama[\w.\-]*|glm[\w.\-]*|kimi[\w.\-]*|minimax[\w.\-]*|gpt-oss|"
                r"mixtral|mistral[\w.\-]*|internvl[\w.\-]*|intern-?s\d[\w.\-]*|gemma[\w.\-]*|phi[\w.\-]*|whisper|"

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from ..errors import InputError
-from ..models import TIERS
+from ..records import TIERS
 from .label import MIN_SHA, Label
 
 # ------------------------------------------------------------------------------- tier and change type text

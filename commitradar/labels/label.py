@@ -14,12 +14,14 @@ import os
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import IO, Any, NamedTuple
 
 from ..errors import InputError, OutputError
-from ..models import CHANGE_TYPES, TIERS, Commit
+from ..fileio import atomic_write, read_jsonl
+from ..records import CHANGE_TYPES, TIERS, Commit
 
 MIN_SHA = 7
 _HEX = frozenset("0123456789abcdef")
@@ -31,7 +33,7 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass(frozen=True)
 class Label:
-    """One judgment: ``tier`` ∈ :data:`~commitradar.models.TIERS`, ``change_type`` ∈ ``CHANGE_TYPES``.
+    """One judgment: ``tier`` ∈ :data:`~commitradar.records.TIERS`, ``change_type`` ∈ ``CHANGE_TYPES``.
 
     ``sha`` is the full 40-hex SHA when known, else an abbreviation of at least 7 hex digits (lower case).
     ``date`` is ``YYYY-MM-DD``. ``source`` says where the judgment comes from (``manual``, ``expert_train``,
@@ -109,29 +111,14 @@ def label_from_record(rec: Mapping[str, Any], default_source: str) -> Label:
 def read_labels(path: str | os.PathLike) -> list[Label]:
     """Labels of a JSONL file (``.jsonl`` or ``.jsonl.gz``). Lines without ``source`` get the file's stem
     (``expert_train``). A bad line is an :class:`InputError` naming ``file:line``."""
-    import gzip
-
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"labels file not found: {p}")
     default_source = p.name.removesuffix(".gz").removesuffix(".jsonl").removesuffix(".json")
     out: list[Label] = []
-    try:
-        fh = gzip.open(p, "rt", encoding="utf-8") if p.suffix == ".gz" else open(p, encoding="utf-8")
-        with fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except ValueError as exc:
-                    raise InputError(f"{p}:{lineno}: not JSON ({exc})") from None
-                try:
-                    out.append(label_from_record(rec, default_source))
-                except InputError as exc:
-                    raise InputError(f"{p}:{lineno}: {exc}") from None
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {p}: {exc}") from None
+    for lineno, rec in read_jsonl(p, "labels file"):
+        try:
+            out.append(label_from_record(rec, default_source))
+        except InputError as exc:
+            raise InputError(f"{p}:{lineno}: {exc}") from None
     return out
 
 
@@ -151,8 +138,6 @@ def write_labels(path_or_stdout: str | os.PathLike | IO[str] | None, labels: Ite
         target.write(text)
         target.flush()
         return len(labels)
-    from ..dataset import atomic_write
-
     p = Path(target)
     if p.is_dir():
         raise OutputError(f"{p} is a folder, not a labels file")

@@ -5,10 +5,11 @@ per item, in order, plus one-line notes for the report. Low-tier commits never c
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
-from ..models import Commit, Features, Prose, Verdict
+from ..records import Commit, Features, Prose, Verdict
 from ..registry import Registry
 
 Item = tuple[Commit, Features, Verdict]

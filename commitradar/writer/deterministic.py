@@ -6,10 +6,10 @@ Summary from the message (title, PR-description bullets), impact from path categ
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..i18n import CATEGORY_NAMES, t
-from ..models import Commit, Features, Prose, Verdict
+from ..records import Commit, Features, Prose, Verdict
 from . import WRITERS, Item, WriteResult
 
 _TEMPLATE_LINE = re.compile(

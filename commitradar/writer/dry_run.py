@@ -8,12 +8,13 @@ token budget. Works without a model name or endpoint, so a budget can be sized b
 from __future__ import annotations
 
 import sys
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
+from ..classifier import get_classifier
 from ..features import extract
 from ..features.paths import freeze_mapping
 from ..pipeline import TIER_RANK, sources
-from ..classifier import get_classifier
 
 
 def dry_run(config, window, repos: Sequence = (), commits_files: Sequence[str] = (), out: TextIO | None = None) -> int:

@@ -17,13 +17,13 @@ from __future__ import annotations
 import asyncio
 import random
 import threading
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from typing import Awaitable, Callable, Sequence
 
 from ...errors import InputError
 from ...features.paths import freeze_mapping
 from ...i18n import t
-from ...models import Prose
+from ...records import Prose
 from .. import WRITERS, Item, WriteResult
 from ..deterministic import write_one
 from .answer import AnswerError, parse_answer, to_prose, validate

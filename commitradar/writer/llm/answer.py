@@ -14,7 +14,7 @@ from typing import Any
 
 import jsonschema
 
-from ...models import Insights, Prose
+from ...records import Insights, Prose
 from ..deterministic import clip
 
 _STR = {"type": "string"}

@@ -11,11 +11,11 @@ listed in a note the model reads, so it knows what it did not see. Secrets are r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 from ...features.paths import DEFAULT_MAPPING, categorize
-from ...models import Commit
+from ...records import Commit
 from ..redact import redact
 from .tokens import estimate_tokens
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import jinja2
 
 from ...i18n import CHANGE_TYPE_NAMES
-from ...models import Commit, Features, Verdict
+from ...records import Commit, Features, Verdict
 from ..redact import redact
 from .answer import FIELD_HINTS, schema_text
 from .excerpt import Excerpt, build_excerpt

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...models import TIERS
+from ...records import TIERS
 
 _COUNTERS = ("commits", "calls", "cached", "failed", "budget_skipped", "tokens_in", "tokens_out")
 
