@@ -106,6 +106,36 @@ class CategoryStat:
     deleted: int
 
 
+BREAKING_KINDS = (
+    "removal", "rename", "default_change", "dropped_support", "dependency_bump", "format_change", "regression",
+)
+
+
+@dataclass(frozen=True)
+class Breaking:
+    """A change a user must know about or act on (see ``features.breaking``). Language-neutral facts: the
+    report phrases ``what`` in its own language from ``kind`` and ``subject``."""
+
+    kind: str  # one of BREAKING_KINDS
+    subject: str  # the thing affected, as the source names it: "--enable-foo", "CANN", "vLLM v0.23", "layer sharding"
+    evidence: str  # the source text it was read from (untrusted; quoted when shown)
+    source: str = "body"  # where the evidence is: subject | body | footer | paths | diff
+    version: str | None = None  # the version named, for dependency_bump / dropped_support
+
+
+@dataclass(frozen=True)
+class PRBody:
+    """The structure of a PR description (see ``features.prbody``): template noise, test logs, checklists
+    and bot text removed; hard-wrapped lines joined into whole sentences."""
+
+    template: str | None = None  # which template was recognised, e.g. "vllm-ascend", "sglang", or None
+    what: tuple[str, ...] = ()  # what the change does and why, whole sentences or list items, in order
+    user_facing: str | None = None  # answer to "user-facing change?": "yes", "no", or None when not answered
+    user_facing_text: tuple[str, ...] = ()  # the sentences of that answer
+    tested: bool = False  # a test plan or test results section with content
+    empty: bool = True  # nothing descriptive at all (empty, or only template, logs and sign-offs)
+
+
 @dataclass(frozen=True)
 class Features:
     """Deterministic facts about one commit (see ``commitradar.features``)."""
@@ -114,7 +144,7 @@ class Features:
     tags: tuple[str, ...]  # lower-cased PR-title tags, e.g. ("npu", "perf")
     conventional_type: str | None
     conventional_scope: str | None
-    breaking: bool
+    breaking_mark: bool  # the author marked it breaking: "feat!:", a [Breaking] tag, a BREAKING CHANGE footer
     pr_number: int | None
     is_revert: bool
     is_merge: bool
@@ -128,6 +158,9 @@ class Features:
     docs_only: bool
     tests_only: bool
     ci_only: bool
+    pr: PRBody = PRBody()  # the PR description's structure
+    breaking: Breaking | None = None  # a detected breaking / action-needed change
+    reverts: str | None = None  # for a revert: the subject of the commit it undoes, when known
 
     @property
     def category_names(self) -> frozenset[str]:
@@ -179,6 +212,21 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class HeadlineItem:
+    kind: str  # must_read | breaking | dependency
+    sha: str
+    text: str  # one line in the report's language (untrusted parts are escaped when rendered)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The day at a glance: must-read commits, breaking changes, version and dependency moves."""
+
+    items: tuple[HeadlineItem, ...] = ()
+    overview: str | None = None  # 2–4 sentences from the LLM, when one was asked and answered
+
+
+@dataclass(frozen=True)
 class DayReport:
     repo: str
     remote_url: str | None
@@ -191,6 +239,7 @@ class DayReport:
     notes: tuple[str, ...] = ()  # one-line remarks shown in the report (no LLM configured, budget hit, ...)
     usage: dict[str, Any] | None = None  # LLM accounting (tokens per tier, calls, failures), if an LLM wrote
     lang: str = "zh"  # the language the prose was written in; rendering uses it unless told otherwise
+    headline: Headline = Headline()
 
     @property
     def label(self) -> str:
@@ -225,6 +274,6 @@ def to_dict(obj: Any) -> Any:
 
 
 __all__ = [
-    "TIERS", "CHANGE_TYPES", "FileChange", "Commit", "CategoryStat", "Features", "Verdict", "Insights",
-    "Prose", "Entry", "DayReport", "to_dict",
+    "TIERS", "CHANGE_TYPES", "BREAKING_KINDS", "FileChange", "Commit", "CategoryStat", "Breaking", "PRBody",
+    "Features", "Verdict", "Insights", "Prose", "Entry", "HeadlineItem", "Headline", "DayReport", "to_dict",
 ]

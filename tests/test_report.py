@@ -342,7 +342,7 @@ def test_json_twin_carries_everything(day_repo):
     by_sha = {e["commit"]["sha"]: e for e in data["entries"]}
     feat = by_sha[shas["feat"]]
     f = feat["features"]
-    assert f["conventional_type"] == "feat" and f["conventional_scope"] == "model" and f["breaking"] is True
+    assert f["conventional_type"] == "feat" and f["conventional_scope"] == "model" and f["breaking_mark"] is True
     assert f["pr_number"] == 104 and f["n_binary"] == 1 and f["n_files"] == 4
     assert {c["category"] for c in f["categories"]} == {"model", "test", "other"}
     assert feat["verdict"]["tier"] in ("high", "medium", "low")

@@ -48,7 +48,7 @@ DEFAULT = Preset(
              "adds a model or architecture"),
         Rule("new-capability", 2, all_of(any_of(conv("feat"), has_tag("feat"), title_matches(r"^(support|add|introduce|enable|implement)\b")), CORE_PATH),
              "new capability in runtime code"),
-        Rule("behaviour-change", 2, any_of(lambda c, f: f.breaking,
+        Rule("behaviour-change", 2, any_of(lambda c, f: f.breaking_mark,
                                            title_matches(r"\b(default|deprecat\w*|remov(e|es|ed|ing)\b.{0,30}\b(flag|option|arg|argument|api|support|param\w*|env)|renam\w*\b.{0,30}\b(flag|option|arg|argument|api|param\w*))")),
              "changes a default, flag or API users rely on"),
         Rule("core-fix", 2, all_of(any_of(conv("fix"), has_tag("bugfix"), title_matches(FIX_WORDS)), CORE_PATH,

@@ -54,7 +54,7 @@ def hand_features(commit: Commit, feats: Features) -> np.ndarray:
     tags = set(feats.tags)
     values = [
         score, argus_score, math.log1p(feats.added), math.log1p(feats.deleted), math.log1p(feats.n_files),
-        math.log1p(source), math.log1p(len(commit.body)), len(tags), feats.pr_number is not None, feats.breaking,
+        math.log1p(source), math.log1p(len(commit.body)), len(tags), feats.pr_number is not None, feats.breaking_mark,
         feats.is_revert, feats.is_merge, feats.is_dependency_bump, feats.docs_only, feats.tests_only, feats.ci_only,
         feats.n_binary > 0, bool(tags & PLATFORM_TAGS), feats.conventional_type is None and not tags,
     ]

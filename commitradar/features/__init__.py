@@ -39,7 +39,7 @@ def extract(commit: Commit, mapping=DEFAULT_MAPPING) -> Features:
         tags=parts.tags,
         conventional_type=parts.conventional_type,
         conventional_scope=parts.conventional_scope,
-        breaking=parts.breaking,
+        breaking_mark=parts.breaking,
         pr_number=parts.pr_number,
         is_revert=is_revert(commit.subject) or parts.conventional_type == "revert",
         is_merge=commit.is_merge or is_merge_subject(commit.subject),

@@ -80,7 +80,7 @@ def impact_lines(feats: Features, lang: str) -> list[str]:
 def check_lines(feats: Features, lang: str) -> list[str]:
     cats = feats.category_names
     keys = [k for k, hit in (
-        ("check_breaking", feats.breaking),
+        ("check_breaking", feats.breaking_mark),
         ("check_revert", feats.is_revert),
         ("check_kernel", "kernel" in cats),
         ("check_model", "model" in cats),
@@ -94,7 +94,7 @@ def check_lines(feats: Features, lang: str) -> list[str]:
 
 def risk_lines(feats: Features, lang: str) -> list[str]:
     out = []
-    if feats.breaking:
+    if feats.breaking_mark:
         out.append(t(lang, "risk_breaking"))
     if feats.lines > 500:
         out.append(t(lang, "risk_large", lines=feats.lines, files=feats.n_files))

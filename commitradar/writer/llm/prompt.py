@@ -73,7 +73,7 @@ def facts(commit: Commit, feats: Features, mapping=None) -> tuple[dict, int]:
         "body": body,
         "tags": list(feats.tags),
         "conventional_type": feats.conventional_type,
-        "breaking": feats.breaking,
+        "breaking": feats.breaking_mark,
         "is_revert": feats.is_revert,
         "files_total": feats.n_files,
         "lines_added": feats.added,
