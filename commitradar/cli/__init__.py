@@ -107,8 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=report_cmd.cmd_mine)
 
     from .model import add_model_commands
+    from .settings import add_config_command
 
     add_model_commands(sub, _Formatter)
+    add_config_command(sub, _Formatter)
     return parser
 
 

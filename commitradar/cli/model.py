@@ -195,10 +195,9 @@ def _add_evaluate(sub, formatter) -> None:
 
 
 def _config(args):
-    from ..config import load_config
+    from .settings import config_from_args
 
-    return load_config(getattr(args, "config", None), overrides={"cache_dir": getattr(args, "cache", None),
-                                                                 "model_dir": getattr(args, "model_dir", None)})
+    return config_from_args(args)
 
 
 def cmd_labels_suggest(args) -> int:

@@ -1,43 +1,16 @@
 """``report`` and ``mine``: parse flags into the Config, run the pipeline, print the paths written."""
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from ..errors import InputError, LLMFailure
-
-
-def config_from_args(args: argparse.Namespace):
-    from ..config import load_config
-
-    overrides = {
-        "repos": tuple(args.repo) if getattr(args, "repo", None) else None,
-        "branch": getattr(args, "branch", None),
-        "tz": getattr(args, "tz", None),
-        "lang": getattr(args, "lang", None),
-        "out": getattr(args, "out", None) if args.command == "report" else None,
-        "classifier": getattr(args, "classifier", None),
-        "rules_preset": getattr(args, "rules_preset", None),
-        "model_dir": getattr(args, "model_dir", None),
-        "high_threshold": getattr(args, "high_threshold", None),
-        "medium_threshold": getattr(args, "medium_threshold", None),
-        "cache_dir": getattr(args, "cache", None),
-        "dry_run": getattr(args, "dry_run", None) or None,
-        "llm": {
-            "provider": getattr(args, "llm", None),
-            "model": getattr(args, "llm_model", None),
-            "base_url": getattr(args, "llm_base_url", None),
-            "max_in_flight": getattr(args, "max_in_flight", None),
-            "run_token_budget": getattr(args, "token_budget", None),
-        },
-    }
-    return load_config(args.config, overrides=overrides)
+from .settings import config_from_args
 
 
 def cmd_report(args) -> int:
+    from .. import pipeline
     from ..mining import open_repo, resolve_window
     from ..report import write_report
-    from .. import pipeline
 
     config = config_from_args(args)
     window = resolve_window(args.date, args.since, args.until, config.tz)
@@ -46,7 +19,7 @@ def cmd_report(args) -> int:
     if existing is not None and not existing.is_dir():
         raise InputError(f"--out {out}: {existing} is a file, not a folder")
     # Every repository is opened (URLs mirrored) before any work, so a bad one fails fast and loses nothing.
-    repos = [] if args.commits else [open_repo(spec, config.cache()) for spec in config.repos]
+    repos = [] if args.commits else [open_repo(r.spec, config.cache()) for r in config.repos]
     if config.dry_run:
         from ..writer.dry_run import dry_run
 
@@ -69,7 +42,7 @@ def cmd_mine(args) -> int:
 
     config = config_from_args(args)
     window = resolve_window(args.date, args.since, args.until, config.tz)
-    repos = [open_repo(spec, config.cache()) for spec in config.repos]
+    repos = [open_repo(r.spec, config.cache()) for r in config.repos]
     commits = [c for repo in repos for c in mine(repo, window, config.branch)]
     n = write_commits(args.out, commits)
     print(f"{args.out}: {n} commits from {len(repos)} repositories ({window.start:%Y-%m-%d}..{window.end:%Y-%m-%d} exclusive, {window.timezone})")
