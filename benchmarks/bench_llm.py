@@ -139,7 +139,7 @@ def run_commitradar(repo: Path, base_url: str, cache: Path):
     from commitradar import pipeline
     from commitradar.classifier import get_classifier
     from commitradar.config import Config, LLMConfig
-    from commitradar.mining import open_repo, resolve_window
+    from commitradar.mining import load_diffs, open_repo, resolve_window
     from commitradar.report import render_json, render_markdown
     from commitradar.writer.llm import LLMWriter
 
@@ -148,7 +148,7 @@ def run_commitradar(repo: Path, base_url: str, cache: Path):
     window = resolve_window(DAY, tz="UTC")
     local = open_repo(str(repo), cache)
     commits = next(pipeline.git_source([local], window))[2]
-    report = pipeline.build_report(local.name, None, window, commits, cfg, get_classifier(cfg), LLMWriter(cfg))
+    report = pipeline.build_report(local.name, None, window, commits, cfg, get_classifier(cfg), LLMWriter(cfg, loader=load_diffs))
     render_markdown(report, "zh")
     render_json(report, "zh")
     return report

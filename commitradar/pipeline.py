@@ -68,14 +68,21 @@ def build_report(
     )
 
 
+def make_writer(config: Config) -> Writer:
+    """The configuration's writer, reading diffs through the miner."""
+    return get_writer(config, loader=mining.load_diffs)
+
+
 def sources(window: Window, repos: Sequence[LocalRepo] = (), commits_files: Sequence[str] = (), branch: str | None = None):
     return dataset_source(commits_files, window) if commits_files else git_source(repos, window, branch)
 
 
-def run(config: Config, window: Window, repos: Sequence[LocalRepo] = (), commits_files: Sequence[str] = ()) -> Iterator[DayReport]:
-    """One DayReport per repository (opened clones, or the repositories of dataset files)."""
+def run(config: Config, window: Window, repos: Sequence[LocalRepo] = (), commits_files: Sequence[str] = (),
+        writer: Writer | None = None) -> Iterator[DayReport]:
+    """One DayReport per repository (opened clones, or the repositories of dataset files). The writer is
+    the configuration's (with the miner's diff loader) unless one is given."""
     source = sources(window, repos, commits_files, config.branch)
     classifier = get_classifier(config)
-    writer = get_writer(config)
+    writer = writer or make_writer(config)
     for repo, remote, commits in source:
         yield build_report(repo, remote, window, commits, config, classifier, writer)

@@ -17,7 +17,7 @@ from commitradar import pipeline
 from commitradar.classifier import get_classifier
 from commitradar.cli import main
 from commitradar.config import Config, LLMConfig
-from commitradar.mining import open_repo, resolve_window
+from commitradar.mining import load_diffs, open_repo, resolve_window
 from commitradar.writer.llm import LLMWriter
 
 DAY = "2026-02-03"
@@ -58,7 +58,7 @@ def report(cfg: Config, repo: Path, writer=None, sleeps=None):
         async def sleep(s):
             if sleeps is not None:
                 sleeps.append(s)
-        writer = LLMWriter(cfg, sleep=sleep)
+        writer = LLMWriter(cfg, loader=load_diffs, sleep=sleep)  # the miner's diffs, as the pipeline passes
     return pipeline.build_report(local.name, None, window, commits, cfg, get_classifier(cfg), writer)
 
 
@@ -126,7 +126,7 @@ def test_429_retry_after_is_honoured(tmp_path, repo):
 def test_429_waits_in_real_time(tmp_path, repo):
     with FakeLLM(script={MED_PERF: ["429"]}, retry_after="1") as srv:
         cfg = config(tmp_path, srv.base_url)
-        rep = report(cfg, repo, writer=LLMWriter(cfg))
+        rep = report(cfg, repo, writer=LLMWriter(cfg, loader=load_diffs))
         times = [r["time"] for r in srv.requests if MED_PERF in r["body"]["messages"][1]["content"]]
     assert len(times) == 2 and times[1] - times[0] >= 0.95
     assert by_subject(rep, MED_PERF).prose.source == "llm"
@@ -279,6 +279,15 @@ def test_cli_dry_run_calls_nothing(tmp_path, repo, capsys):
     out = capsys.readouterr().out
     assert rc == 0 and "4 requests would be sent" in out and "Nothing was sent" in out
     assert "<<<COMMIT_DATA" in out and "estimated input" in out and "[low]" in out
+    assert not (tmp_path / "out").exists()
+
+
+def test_dry_run_without_llm_says_nothing_would_be_sent(tmp_path, repo, capsys):
+    rc = main(["report", "--repo", str(repo), "--date", DAY, "--tz", "UTC", "--classifier", "rules", "--dry-run",
+               "--cache", str(tmp_path / "cache"), "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert rc == 0 and "no LLM configured" in out and "nothing would be sent" in out
+    assert "requests would be sent" not in out and "--- system ---" not in out
     assert not (tmp_path / "out").exists()
 
 

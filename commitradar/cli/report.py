@@ -20,12 +20,14 @@ def cmd_report(args) -> int:
         raise InputError(f"--out {out}: {existing} is a file, not a folder")
     # Every repository is opened (URLs mirrored) before any work, so a bad one fails fast and loses nothing.
     repos = [] if args.commits else [open_repo(r.spec, config.cache()) for r in config.repos]
-    if config.dry_run:
-        from ..writer.dry_run import dry_run
-
-        return dry_run(config, window, repos, args.commits or ())
+    writer = pipeline.make_writer(config)
+    if config.dry_run:  # the dry-run writer prints what would be sent; no report is written
+        for _report in pipeline.run(config, window, repos, args.commits or (), writer=writer):
+            pass
+        print(writer.summary())
+        return 0
     failures = []
-    for report in pipeline.run(config, window, repos, args.commits or ()):
+    for report in pipeline.run(config, window, repos, args.commits or (), writer=writer):
         for path in write_report(report, out, config.lang):
             print(path)
         usage = report.usage or {}

@@ -5,7 +5,7 @@ per item, in order, plus one-line notes for the report. Low-tier commits never c
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -13,6 +13,7 @@ from ..records import Commit, Features, Prose, Verdict
 from ..registry import Registry
 
 Item = tuple[Commit, Features, Verdict]
+DiffLoader = Callable[[Commit, Sequence[str]], Mapping[str, str]]
 
 
 @dataclass
@@ -20,8 +21,6 @@ class WriteResult:
     proses: list[Prose]
     notes: list[str] = field(default_factory=list)
     usage: dict | None = None  # LLM accounting, None for writers that call nothing
-    failed: int = 0  # entries whose LLM call failed (shown with a marker)
-    attempted: int = 0  # entries that were sent (or would have been) to an LLM
 
 
 class Writer(Protocol):
@@ -33,9 +32,12 @@ class Writer(Protocol):
 WRITERS: Registry[Callable[..., Writer]] = Registry("writer")
 
 
-def get_writer(config) -> Writer:
-    from . import deterministic  # noqa: F401  (registers)
+def get_writer(config, loader: DiffLoader | None = None) -> Writer:
+    """The writer the configuration asks for (``dry-run`` when ``config.dry_run``). ``loader`` gives the
+    diffs of a commit's paths to writers that read them (the LLM writers); the pipeline passes the miner's."""
+    from . import deterministic, dry_run  # noqa: F401  (register)
 
-    if config.writer == "openai":
+    name = "dry-run" if config.dry_run else config.writer
+    if name == "openai":
         from . import llm  # noqa: F401  (registers)
-    return WRITERS.get(config.writer)(config)
+    return WRITERS.get(name)(config, loader=loader)

@@ -128,7 +128,7 @@ def write_one(commit: Commit, feats: Features, verdict: Verdict, lang: str) -> P
 class DeterministicWriter:
     name = "deterministic"
 
-    def __init__(self, config=None) -> None:
+    def __init__(self, config=None, loader=None) -> None:
         self.config = config
 
     def write(self, items: Sequence[Item], lang: str) -> WriteResult:

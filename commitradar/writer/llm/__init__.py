@@ -104,8 +104,7 @@ class LLMWriter:
                 proses[i] = prose
         usage.response_format = self.ladder.mode
         notes = self._notes(usage, lang)
-        u = usage.to_dict()
-        return WriteResult(proses=proses, notes=notes, usage=u, failed=u["failed"], attempted=u["calls"])
+        return WriteResult(proses=proses, notes=notes, usage=usage.to_dict())
 
     # ------------------------------------------------------------------ internals
 

@@ -104,15 +104,21 @@ class _File:
     hidden: str | None = None
 
 
+def _no_diffs(commit: Commit, paths: Sequence[str]) -> dict[str, str]:
+    return {}
+
+
 def build_excerpt(
     commit: Commit,
     budget: int,
     mapping=DEFAULT_MAPPING,
     loader: Callable[[Commit, Sequence[str]], Mapping[str, str]] | None = None,
 ) -> Excerpt:
-    """The excerpt of ``commit``'s diff under ``budget`` tokens (see the module docstring)."""
+    """The excerpt of ``commit``'s diff under ``budget`` tokens (see the module docstring). ``loader``
+    returns the diffs of some paths of a commit (the pipeline passes ``mining.load_diffs``); without one,
+    the excerpt lists the files and shows no diff."""
     if loader is None:
-        from ...mining import load_diffs as loader
+        loader = _no_diffs
     files = []
     for fc in commit.files:
         kind = hidden_kind(fc.path)
