@@ -109,8 +109,3 @@ class SlugBook:
             slug = f"{base}-{self.seen[base]}"
         self.seen[slug] = 0
         return slug
-
-
-def heading_text(markdown_heading: str) -> str:
-    """The text GitHub slugs for a heading line written with our escapes (backslashes are not text)."""
-    return re.sub(r"\\(.)", r"\1", markdown_heading.lstrip("#").strip())

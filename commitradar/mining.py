@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -294,11 +294,3 @@ def load_diffs(commit: Commit, paths: Sequence[str]) -> dict[str, str]:
         if m:
             diffs[m.group(1).strip()] = block
     return diffs
-
-
-def repos_commits(specs: Iterable[str], window: Window, cache_dir: Path, branch: str | None = None):
-    """(LocalRepo, commits) for each repository spec, in order."""
-    for spec in specs:
-        repo = open_repo(spec, cache_dir)
-        yield repo, mine(repo, window, branch)
-

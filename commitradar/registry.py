@@ -33,9 +33,6 @@ class Registry(Generic[T]):
             known = ", ".join(sorted(self._items)) or "none"
             raise InputError(f"unknown {self.kind} {name!r} (known: {known})") from None
 
-    def names(self) -> list[str]:
-        return sorted(self._items)
-
     def __contains__(self, name: object) -> bool:
         return name in self._items
 

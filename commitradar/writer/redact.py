@@ -96,8 +96,4 @@ def redact(text: str) -> tuple[str, int]:
     return text, n + counter[0]
 
 
-def redact_text(text: str) -> str:
-    return redact(text)[0]
-
-
-__all__ = ["redact", "redact_text", "MARK"]
+__all__ = ["redact", "MARK"]

@@ -145,7 +145,6 @@ class Caller:
         self.rng = rng or random.Random()
         self.requests = 0
         self.retries = 0
-        self.waited = 0.0
 
     async def complete(self, messages: list[dict], tier: str, max_tokens: int) -> Completion:
         attempts = 0
@@ -194,7 +193,6 @@ class Caller:
         if hinted is not None:
             wait = max(wait, min(hinted, MAX_WAIT))
         self.retries += 1
-        self.waited += wait
         await self.sleep(wait)
         return wait
 
