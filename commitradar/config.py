@@ -76,7 +76,8 @@ class LLMConfig(_Model):
                                       examples=["(from OPENAI_API_KEY)"])
     max_in_flight: PositiveInt = Field(8, description="concurrent requests")
     timeout: PositiveFloat = Field(120.0, description="seconds per request")
-    max_retries: NonNegativeInt = Field(4, description="retries of a request on 429, 5xx, timeouts and connection errors")
+    max_retries: NonNegativeInt = Field(4, description="retries of a request on 408, 409, 429, 5xx, timeouts and "
+                                        "connection errors (the openai client's, honouring Retry-After)")
     budget_high: PositiveInt = Field(6000, description="diff-excerpt tokens per high commit")
     budget_medium: PositiveInt = Field(2000, description="diff-excerpt tokens per medium commit")
     max_output_tokens_high: PositiveInt = Field(1500, description="answer tokens per high commit")
@@ -85,8 +86,7 @@ class LLMConfig(_Model):
                                           "entries get deterministic text")
     max_failure_share: Share = Field(0.2, description="share of failed calls above which the run exits 4 "
                                      "(reports are still written)")
-    backoff_base: NonNegativeFloat = Field(1.0, description="seconds; retry waits are max(Retry-After, jittered "
-                                           "base·2^attempt)")
+
 
     @field_validator("provider", mode="before")
     @classmethod

@@ -72,7 +72,7 @@ def test_report_with_a_real_tiny_model_is_complete_and_valid(tmp_path, llama_ser
     toml.write_text(
         'classifier = "rules"\ntz = "UTC"\nlang = "en"\n[llm]\nprovider = "openai"\nmodel = "gemma3-270m"\n'
         'budget_high = 400\nbudget_medium = 200\nmax_output_tokens_high = 120\nmax_output_tokens_medium = 80\n'
-        'max_in_flight = 2\ntimeout = 120.0\nmax_retries = 1\nbackoff_base = 0.1\n')
+        'max_in_flight = 2\ntimeout = 120.0\nmax_retries = 1\n')
     monkeypatch.setenv("OPENAI_BASE_URL", llama_server)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-local-not-checked")
     out = tmp_path / "out"

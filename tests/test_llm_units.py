@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import random
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +12,7 @@ from commitradar.features import extract
 from commitradar.records import Commit, DayReport, Entry, FileChange, Verdict
 from commitradar.report import render_markdown
 from commitradar.writer.llm.answer import AnswerError, parse_answer, to_prose, validate
-from commitradar.writer.llm.client import FormatLadder, backoff, retry_after
+from commitradar.writer.llm.client import FormatLadder
 from commitradar.writer.llm.excerpt import build_excerpt, hidden_kind, split_hunks
 from commitradar.writer.llm.prompt import build_request, repair_messages
 from commitradar.writer.llm.tokens import estimate_tokens
@@ -199,21 +198,7 @@ def test_llm_text_cannot_break_headings_tables_or_html():
 # ------------------------------------------------------------------ client helpers
 
 
-def test_backoff_and_retry_after_parsing():
-    rng = random.Random(1)
-    waits = [backoff(i, 1.0, 30.0, rng) for i in range(8)]
-    assert 0.5 <= waits[0] <= 1 and 4 <= waits[3] <= 8 and all(w <= 30 for w in waits)
-
-    class Resp:
-        def __init__(self, h): self.headers = h
-
-    class Exc:
-        def __init__(self, h): self.response = Resp(h)
-
-    assert retry_after(Exc({"retry-after": "3"})) == 3.0
-    assert retry_after(Exc({"retry-after-ms": "250"})) == 0.25
-    assert retry_after(Exc({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) == 0.0
-    assert retry_after(Exc({})) is None
+def test_format_ladder_steps_down_once_per_run():
     ladder = FormatLadder()
     assert ladder.response_format("high")["json_schema"]["strict"] is True
     assert ladder.downgrade("json_schema") and ladder.mode == "json_object"

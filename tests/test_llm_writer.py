@@ -45,20 +45,17 @@ def repo(tmp_path_factory) -> Path:
 
 def config(tmp_path: Path, base_url: str, lang: str = "en", **llm) -> Config:
     opts = dict(provider="openai", model="fake-model", base_url=base_url, api_key="test-key", timeout=5.0,
-                max_retries=3, backoff_base=0.01)
+                max_retries=3)
     opts.update(llm)
     return Config(classifier="rules", tz="UTC", lang=lang, cache_dir=tmp_path / "cache", llm=LLMConfig(**opts))
 
 
-def report(cfg: Config, repo: Path, writer=None, sleeps=None):
+def report(cfg: Config, repo: Path, writer=None):
     window = resolve_window(DAY, tz="UTC")
     local = open_repo(str(repo), cfg.cache())
     commits = next(pipeline.git_source([local], window))[2]
     if writer is None:
-        async def sleep(s):
-            if sleeps is not None:
-                sleeps.append(s)
-        writer = LLMWriter(cfg, loader=load_diffs, sleep=sleep)  # the miner's diffs, as the pipeline passes
+        writer = LLMWriter(cfg, loader=load_diffs)  # the miner's diffs, as the pipeline passes
     return pipeline.build_report(local.name, None, window, commits, cfg, get_classifier(cfg), writer)
 
 
@@ -115,11 +112,12 @@ def test_rerun_sends_nothing(tmp_path, repo):
 
 
 def test_429_retry_after_is_honoured(tmp_path, repo):
-    sleeps: list[float] = []
     with FakeLLM(script={MED_FIX: ["429", "429"]}, retry_after="2") as srv:
-        rep = report(config(tmp_path, srv.base_url), repo, sleeps=sleeps)
+        rep = report(config(tmp_path, srv.base_url), repo)
+        times = [r["time"] for r in srv.requests if MED_FIX in r["body"]["messages"][1]["content"]]
     assert by_subject(rep, MED_FIX).prose.source == "llm"
-    assert len(sleeps) == 2 and all(s >= 2.0 for s in sleeps)  # Retry-After wins over the 10 ms backoff
+    # Retry-After (2 s) wins over the client's back-off (0.5 s, then 1 s), measured at the server
+    assert len(times) == 3 and all(b - a >= 1.95 for a, b in zip(times, times[1:]))
     assert rep.usage["retries"] == 2 and rep.usage["failed"] == 0
 
 
@@ -133,17 +131,18 @@ def test_429_waits_in_real_time(tmp_path, repo):
 
 
 def test_500_and_timeouts_are_retried_with_backoff(tmp_path, repo):
-    sleeps: list[float] = []
     with FakeLLM(script={MED_FIX: ["500", "503"], MED_PERF: ["slow"]}, slow_seconds=1.5) as srv:
-        rep = report(config(tmp_path, srv.base_url, timeout=0.5), repo, sleeps=sleeps)
+        rep = report(config(tmp_path, srv.base_url, timeout=0.5), repo)
+        times = [r["time"] for r in srv.requests if MED_FIX in r["body"]["messages"][1]["content"]]
     assert by_subject(rep, MED_FIX).prose.source == "llm"
     assert by_subject(rep, MED_PERF).prose.source == "llm"
-    assert rep.usage["retries"] == 3 and len(sleeps) == 3 and rep.usage["failed"] == 0
+    assert rep.usage["retries"] == 3 and rep.usage["failed"] == 0
+    assert len(times) == 3 and all(b - a >= 0.3 for a, b in zip(times, times[1:]))  # backed off, not at once
 
 
 def test_persistent_errors_fall_back_with_a_visible_marker(tmp_path, repo):
     with FakeLLM(script={MED_FIX: ["500"] * 10}) as srv:
-        rep = report(config(tmp_path, srv.base_url, max_retries=2), repo, sleeps=[])
+        rep = report(config(tmp_path, srv.base_url, max_retries=2), repo)
         n = sum(MED_FIX in r["body"]["messages"][1]["content"] for r in srv.requests)
     assert n == 3  # first try + 2 retries
     prose = by_subject(rep, MED_FIX).prose
@@ -246,7 +245,7 @@ def test_run_token_budget_degrades_the_rest_and_says_which(tmp_path, repo):
 
 
 def write_toml(tmp_path: Path, base_url: str, **llm) -> Path:
-    opts = {"provider": "openai", "model": "fake-model", "base_url": base_url, "max_retries": 1, "backoff_base": 0.01,
+    opts = {"provider": "openai", "model": "fake-model", "base_url": base_url, "max_retries": 1,
             "timeout": 5.0, **llm}
     text = "classifier = \"rules\"\ntz = \"UTC\"\nlang = \"en\"\n[llm]\n" + "\n".join(
         f"{k} = {json.dumps(v)}" for k, v in opts.items())

@@ -15,9 +15,8 @@ parsing, validation), :mod:`.client` (retries, backoff, response-format fallback
 from __future__ import annotations
 
 import asyncio
-import random
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ...errors import InputError
@@ -28,7 +27,7 @@ from .. import WRITERS, Item, WriteResult
 from ..deterministic import write_one
 from .answer import AnswerError, parse_answer, to_prose, validate
 from .cache import AnswerCache
-from .client import Caller, CallFailed, Completion, FormatLadder
+from .client import Caller, CallFailed, Completion, FormatLadder, Traffic, make_client
 from .prompt import PROMPT_VERSION, Request, build_request, repair_messages
 from .tokens import estimate_messages
 from .usage import TokenBudget, Usage
@@ -68,8 +67,7 @@ def run_coroutine(coro):
 
 
 class LLMWriter:
-    def __init__(self, config, *, loader=None, sleep: Callable[[float], Awaitable[None]] | None = None,
-                 rng: random.Random | None = None, backoff_base: float | None = None) -> None:
+    def __init__(self, config, *, loader=None) -> None:
         llm = config.llm
         if not llm.model:
             raise InputError("--llm openai needs a model name: --llm-model, COMMITRADAR_LLM_MODEL or [llm] model")
@@ -78,9 +76,6 @@ class LLMWriter:
         self.name = f"openai:{llm.model}"
         self.mapping = freeze_mapping(dict(config.categories))
         self.loader = loader
-        self.sleep = sleep or asyncio.sleep
-        self.rng = rng or random.Random()
-        self.backoff_base = backoff_base if backoff_base is not None else getattr(llm, "backoff_base", 1.0)
         self.budget = TokenBudget(llm.run_token_budget)  # per run: shared by every report this writer writes
         self.ladder = FormatLadder()
         self.cache_path = AnswerCache.default_path(config.cache())
@@ -109,13 +104,10 @@ class LLMWriter:
     # ------------------------------------------------------------------ internals
 
     async def _run(self, jobs, lang: str, usage: Usage) -> list[tuple[int, Prose]]:
-        import openai
-
         cache = AnswerCache(self.cache_path)
-        client = openai.AsyncOpenAI(api_key=self.llm.api_key or "not-needed", base_url=self.llm.base_url,
-                                    max_retries=0, timeout=self.llm.timeout)
-        caller = Caller(client, self.llm.model, timeout=self.llm.timeout, max_retries=self.llm.max_retries,
-                        ladder=self.ladder, backoff_base=self.backoff_base, sleep=self.sleep, rng=self.rng)
+        traffic = Traffic()
+        client = make_client(self.llm, traffic)
+        caller = Caller(client, self.llm.model, ladder=self.ladder)
         sem = asyncio.Semaphore(max(1, self.llm.max_in_flight))
         from ...progress import progress
 
@@ -131,8 +123,8 @@ class LLMWriter:
             results = await asyncio.gather(*(tracked(i, item, req) for i, item, req in jobs))
         finally:
             bar.close()
-            usage.requests += caller.requests
-            usage.retries += caller.retries
+            usage.requests += traffic.requests
+            usage.retries += traffic.retries
             await client.close()
             cache.close()
         return list(results)

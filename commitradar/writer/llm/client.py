@@ -1,31 +1,26 @@
-"""One chat completion, done carefully: retries, backoff, ``Retry-After``, timeouts, response-format fallback.
+"""One chat completion, done carefully: the openai SDK's retries, plus a response-format fallback.
 
-The ``openai`` client's own retries are off (``max_retries=0``) so that every attempt is ours, counted and
-testable. Retried: 429, 408, 409, 5xx, timeouts and connection errors, up to ``max_retries`` times, waiting
-``max(Retry-After, full-jitter exponential backoff)`` (capped). Not retried: other 4xx (a bad request does
-not get better).
+Retries are the openai client's own (``max_retries``): 408, 409, 429, 5xx, timeouts and connection errors,
+with exponential back-off and jitter, honouring ``Retry-After``/``retry-after-ms``. Every HTTP request goes
+through an httpx event hook (:func:`make_client`), which counts requests and retries for the report's usage
+line. Not retried: other 4xx (a bad request does not get better).
 
-Structured output degrades per endpoint, once, for the whole run: ``json_schema`` (strict) → ``json_object``
-→ no ``response_format`` (the tolerant parser copes). A server that rejects a mode — 400/404/422, or a 500
-whose message names ``response_format`` (llama.cpp's server does that) — moves the shared ``FormatLadder``
-down, and the request is repeated at once without spending a retry.
+What the SDK does not do is kept here. Structured output degrades per endpoint, once, for the whole run:
+``json_schema`` (strict) → ``json_object`` → no ``response_format`` (the tolerant parser copes). A server that
+rejects a mode — 400/404/422, or a 500 whose message names ``response_format`` (llama.cpp's server does
+that; the hook tells the SDK not to retry it) — moves the shared ``FormatLadder`` down, and the request is
+repeated at once.
 """
 from __future__ import annotations
 
-import asyncio
-import email.utils
-import random
-import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import openai
 
 from .answer import SCHEMAS
 
 MODES = ("json_schema", "json_object", "none")
-RETRY_STATUS = {408, 409, 429}
-MAX_WAIT = 60.0
 
 
 @dataclass
@@ -34,16 +29,14 @@ class Completion:
     finish_reason: str | None
     tokens_in: int | None  # as reported by the server (None when it reports nothing)
     tokens_out: int | None
-    attempts: int  # HTTP requests made (retries and format downgrades included)
 
 
 class CallFailed(Exception):
     """No usable completion after all retries; the message is one line for the report."""
 
-    def __init__(self, reason: str, attempts: int) -> None:
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.attempts = attempts
 
 
 class FormatLadder:
@@ -74,54 +67,13 @@ class FormatLadder:
         return None
 
 
-def retry_after(exc: Exception) -> float | None:
-    """Seconds from ``Retry-After`` / ``retry-after-ms`` of an error response, if any."""
-    resp = getattr(exc, "response", None)
-    headers = getattr(resp, "headers", None)
-    if not headers:
-        return None
-    ms = headers.get("retry-after-ms")
-    if ms:
-        try:
-            return max(0.0, float(ms) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-            return max(0.0, when.timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
-
-
-def backoff(attempt: int, base: float, cap: float, rng: random.Random) -> float:
-    """Full jitter: uniform in [base·2^attempt / 2, base·2^attempt], capped."""
-    top = min(cap, base * (2 ** attempt))
-    return rng.uniform(top / 2, top)
-
-
 def _format_rejected(exc: openai.APIStatusError) -> bool:
-    text = str(exc).lower()
-    if exc.status_code in (400, 404, 422):
-        return "response_format" in text or "json_schema" in text or "json_object" in text or exc.status_code == 422
-    return exc.status_code >= 500 and ("response_format" in text or "json_schema" in text)
-
-
-def _retryable(exc: Exception) -> bool:
-    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, asyncio.TimeoutError)):
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in RETRY_STATUS or exc.status_code >= 500
-    return False
+    names_format = any(w in str(exc).lower() for w in _FORMAT_WORDS)
+    return exc.status_code == 422 or (names_format and (exc.status_code in (400, 404) or exc.status_code >= 500))
 
 
 def _describe(exc: Exception) -> str:
-    if isinstance(exc, openai.APITimeoutError) or isinstance(exc, asyncio.TimeoutError):
+    if isinstance(exc, openai.APITimeoutError):
         return "timeout"
     if isinstance(exc, openai.APIConnectionError):
         return "connection error"
@@ -130,53 +82,61 @@ def _describe(exc: Exception) -> str:
     return type(exc).__name__
 
 
+_FORMAT_WORDS = ("response_format", "json_schema", "json_object")
+
+
+@dataclass
+class Traffic:
+    """HTTP requests sent, and how many of them were the SDK's retries (counted by the client's hook)."""
+
+    requests: int = 0
+    retries: int = 0
+
+
+def make_client(llm, traffic: Traffic) -> openai.AsyncOpenAI:
+    """The openai client for ``llm`` (an LLMConfig): its own retries and timeout, and hooks that count the
+    traffic and mark a 500 that rejects ``response_format`` as not worth retrying."""
+
+    async def on_request(request: Any) -> None:  # an httpx request (openai's HTTP library)
+        traffic.requests += 1
+        if request.headers.get("x-stainless-retry-count", "0") != "0":
+            traffic.retries += 1
+
+    async def on_response(response: Any) -> None:
+        if response.status_code >= 500:
+            await response.aread()
+            if any(w in response.text.lower() for w in _FORMAT_WORDS):
+                response.headers["x-should-retry"] = "false"
+
+    http = openai.DefaultAsyncHttpxClient(event_hooks={"request": [on_request], "response": [on_response]})
+    return openai.AsyncOpenAI(api_key=llm.api_key or "not-needed", base_url=llm.base_url, max_retries=llm.max_retries,
+                              timeout=llm.timeout, http_client=http)
+
+
 class Caller:
-    def __init__(self, client: openai.AsyncOpenAI, model: str, *, timeout: float, max_retries: int,
-                 ladder: FormatLadder | None = None, backoff_base: float = 1.0, backoff_cap: float = 30.0,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, rng: random.Random | None = None) -> None:
+    def __init__(self, client: openai.AsyncOpenAI, model: str, *, ladder: FormatLadder | None = None) -> None:
         self.client = client
         self.model = model
-        self.timeout = timeout
-        self.max_retries = max_retries
         self.ladder = ladder or FormatLadder()
-        self.backoff_base = backoff_base
-        self.backoff_cap = backoff_cap
-        self.sleep = sleep
-        self.rng = rng or random.Random()
-        self.requests = 0
-        self.retries = 0
 
     async def complete(self, messages: list[dict], tier: str, max_tokens: int) -> Completion:
-        attempts = 0
-        failures = 0
         while True:
             mode = self.ladder.mode
             kwargs = {}
             rf = self.ladder.response_format(tier, mode)
             if rf is not None:
                 kwargs["response_format"] = rf
-            attempts += 1
-            self.requests += 1
             try:
                 resp = await self.client.chat.completions.create(
-                    model=self.model, messages=messages, max_tokens=max_tokens, temperature=0.2,
-                    timeout=self.timeout, **kwargs)
+                    model=self.model, messages=messages, max_tokens=max_tokens, temperature=0.2, **kwargs)
             except openai.APIStatusError as exc:
                 if rf is not None and _format_rejected(exc) and self.ladder.downgrade(mode):
                     continue
-                if not _retryable(exc) or failures >= self.max_retries:
-                    raise CallFailed(_describe(exc), attempts) from None
-                await self._wait(failures, exc)
-                failures += 1
-                continue
+                raise CallFailed(_describe(exc)) from None
             except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-                if failures >= self.max_retries:
-                    raise CallFailed(_describe(exc), attempts) from None
-                await self._wait(failures, exc)
-                failures += 1
-                continue
+                raise CallFailed(_describe(exc)) from None
             if not resp.choices:
-                raise CallFailed("no choices in the response", attempts)
+                raise CallFailed("no choices in the response")
             choice = resp.choices[0]
             usage = resp.usage
             return Completion(
@@ -184,17 +144,7 @@ class Caller:
                 finish_reason=choice.finish_reason,
                 tokens_in=getattr(usage, "prompt_tokens", None) if usage else None,
                 tokens_out=getattr(usage, "completion_tokens", None) if usage else None,
-                attempts=attempts,
             )
 
-    async def _wait(self, failures: int, exc: Exception) -> float:
-        wait = backoff(failures, self.backoff_base, self.backoff_cap, self.rng)
-        hinted = retry_after(exc)
-        if hinted is not None:
-            wait = max(wait, min(hinted, MAX_WAIT))
-        self.retries += 1
-        await self.sleep(wait)
-        return wait
 
-
-__all__ = ["Caller", "Completion", "CallFailed", "FormatLadder", "retry_after", "backoff", "MODES"]
+__all__ = ["Caller", "Completion", "CallFailed", "FormatLadder", "Traffic", "make_client", "MODES"]
