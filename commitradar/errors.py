@@ -22,3 +22,9 @@ class LLMFailure(CommitradarError):
     """Too many LLM calls failed: the report was written, but the run is not a success."""
 
     exit_code = 4
+
+
+class SinkFailure(CommitradarError):
+    """A chat or webhook sink did not take a report: the report was written, but not delivered everywhere."""
+
+    exit_code = 5
