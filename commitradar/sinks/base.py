@@ -203,7 +203,7 @@ class Summary:
     report_path: str  # relative to the output folder: reports/YYYY/<name>/<label>.md
     report_url: str | None
     site_url: str | None
-    min_tier: str = "high"
+    min_tier: str = "medium"
 
     @property
     def title(self) -> str:
@@ -252,7 +252,7 @@ def _join(base: str | None, rel: str) -> str | None:
     return f"{base.rstrip('/')}/{rel}" if base else None
 
 
-def summarize(twin: Twin, report_rel: str, links: Links = Links(), min_tier: str = "high") -> Summary:
+def summarize(twin: Twin, report_rel: str, links: Links = Links(), min_tier: str = "medium") -> Summary:
     """What a message shows: the headline's items, then every other entry at or above ``min_tier``."""
     report_url = _join(links.report_url, report_rel)
     site_url = _join(links.site_url, site_page_path(report_rel))
@@ -303,14 +303,16 @@ def item_line(item: Item) -> str:
 # Chat "markdown" (DingTalk, WeCom) is each platform's own subset, and neither documents an escape
 # character: backslashes might show up as they are. So untrusted text keeps its words and loses only the
 # power to format: the characters that open links and images ([ ]), HTML, <@mentions> and quotes (< >),
-# emphasis (*) and code (`) become their full-width look-alikes. (An identifier's _ stays: inside a word it
-# cannot open emphasis.) Each line puts our link first and the untrusted text last.
-_CHAT_MD = str.maketrans({"[": "［", "]": "］", "<": "＜", ">": "＞", "*": "＊", "`": "｀"})
+# and emphasis (*) become their full-width look-alikes, and so do backticks unless they pair up (a code
+# span shows its content literally). An identifier's _ stays: inside a word it cannot open emphasis. Each
+# line puts our link first and the untrusted text last, so nothing of ours follows it.
+_CHAT_MD = str.maketrans({"[": "［", "]": "］", "<": "＜", ">": "＞", "*": "＊"})
 
 
 def chat_md(text: str) -> str:
     """Untrusted text as inert chat markdown (see above); ``&`` stays (no entity is decoded into markup)."""
-    return clean(text).translate(_CHAT_MD)
+    text = clean(text).translate(_CHAT_MD)
+    return text.replace("`", "｀") if text.count("`") % 2 else text
 
 
 def safe_url(url: str) -> str:

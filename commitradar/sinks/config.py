@@ -7,7 +7,7 @@
     url_env = "FEISHU_HOOK_URL"    # or url = "…" (the URL carries the token: prefer the environment)
     secret_env = "FEISHU_SECRET"   # signing secret, where the platform signs
     repos = ["sgl-project/*"]      # optional: only these repositories (names or shell patterns)
-    min_tier = "medium"            # optional: list every commit at or above this tier (default high)
+    min_tier = "medium"            # optional: also list every commit at or above this tier (default medium)
 
 Secrets stay in the environment: a file names the variable (``url_env``, ``secret_env``), never its value.
 This module imports pydantic only, so the top-level configuration can use it without loading any sink.
@@ -40,7 +40,7 @@ class SinkConfig(BaseModel):
     secret_env: str | None = None  # environment variable holding the signing secret
     name: str | None = None  # how logs and the delivery record call this sink (default: type and variable)
     repos: tuple[str, ...] | None = None  # repository names or shell patterns ("sgl-project/*"); None: all
-    min_tier: Tier = "high"  # besides the headline, list every commit at or above this tier
+    min_tier: Tier = "medium"  # besides the headline, list every commit at or above this tier
     timeout: float = Field(default=10.0, gt=0)  # seconds per request
     retries: int = Field(default=4, ge=0, le=10)  # after the first try, on 429, 5xx, timeouts, lost connections
     backoff: float = Field(default=1.0, ge=0)  # seconds; waits are max(Retry-After, backoff * 2**attempt)
