@@ -138,15 +138,27 @@ class SinkConfig(_Model):
     url_env: StrictStr | None = Field(None, description="environment variable holding the webhook URL",
                                       examples=["FEISHU_HOOK_URL"])
     secret_env: StrictStr | None = Field(None, description="environment variable holding the signing secret "
-                                         "(feishu, dingtalk)", examples=["FEISHU_SECRET"])
-    repos: tuple[StrictStr, ...] | None = Field(None, description="only these repositories (owner/name)",
-                                                examples=[["sgl-project/sglang"]])
+                                         "(webhook, feishu, dingtalk)", examples=["FEISHU_SECRET"])
+    repos: tuple[StrictStr, ...] | None = Field(None, description="only these repositories (owner/name, or shell "
+                                                "patterns such as sgl-project/*)", examples=[["sgl-project/sglang"]])
     min_tier: Tier = Field("medium", description="the lowest tier the message lists")
+    name: StrictStr | None = Field(None, description="what logs and the delivery record call this sink (default: "
+                                   "type and url_env)")
+    timeout: PositiveFloat = Field(10.0, description="seconds per request")
+    retries: Annotated[int, Strict(), Field(ge=0, le=10)] = Field(4, description="retries on 429, 5xx, timeouts "
+                                                                  "and lost connections")
+    backoff: NonNegativeFloat = Field(1.0, description="seconds; retry waits are max(Retry-After, jittered "
+                                      "backoff·2^attempt)")
+    max_wait: NonNegativeFloat = Field(120.0, description="give up rather than honour a longer Retry-After (seconds)")
 
     @model_validator(mode="after")
     def _one_url(self) -> SinkConfig:
         if (self.url is None) == (self.url_env is None):
             raise ValueError("expected exactly one of url or url_env")
+        if self.url is not None and not self.url.startswith(("http://", "https://")):
+            raise ValueError("expected url to start with http:// or https://")
+        if self.secret_env and self.type not in ("webhook", "feishu", "dingtalk"):
+            raise ValueError(f"{self.type} does not sign its messages: remove secret_env (the URL is the credential)")
         return self
 
 
@@ -186,6 +198,11 @@ class Config(_Model):
     llm: LLMConfig = Field(LLMConfig(), description="the LLM writer, see [llm]")
     sinks: tuple[SinkConfig, ...] = Field((), description="delivery targets, see [[sinks]]")
     send: StrictBool = Field(False, description="deliver to the sinks after writing (as --send)")
+    report_url: StrictStr | None = Field(None, description="where readers open the reports: the report's path is "
+                                         "appended (messages link to it)",
+                                         examples=["https://github.com/me/radar/blob/main"])
+    site_url: StrictStr | None = Field(None, description="where the site is published: the report page's path is "
+                                       "appended (messages link to it)", examples=["https://me.github.io/radar"])
     explain: StrictBool = Field(False, description="show the model's probabilities, features and neighbours in "
                                 "the Markdown")
     dry_run: StrictBool = Field(False, description="print what would be sent to the LLM (and sinks) instead of "
@@ -224,6 +241,8 @@ ENV_KEYS: dict[str, str] = {
     "COMMITRADAR_LLM_MODEL": "llm.model",
     "OPENAI_BASE_URL": "llm.base_url",
     "OPENAI_API_KEY": "llm.api_key",
+    "COMMITRADAR_REPORT_URL": "report_url",
+    "COMMITRADAR_SITE_URL": "site_url",
 }
 _MERGED_TABLES = ("llm", "categories")  # later sources override these key by key; other keys are replaced whole
 

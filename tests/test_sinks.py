@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import DAY, SHARED, GitRepo, build_day_repo, files_under, run_cli
+from conftest import DAY, SHARED, GitRepo, assert_one_line_error, build_day_repo, files_under, run_cli
 from markdown_it import MarkdownIt
 from sink_server import SinkServer
 
@@ -510,9 +510,99 @@ def test_missing_environment_is_a_failure_naming_the_variable(tmp_path):
     ({"type": "slack", "url": "https://x", "url_env": "X"}, "exactly one of url or url_env"),
     ({"type": "wecom", "url_env": "X", "secret_env": "Y"}, "does not sign"),
     ({"type": "teams", "url_env": "X"}, "type"),
-    ({"type": "slack", "url_env": "X", "token": "t"}, "extra"),
+    ({"type": "slack", "url_env": "X", "token": "t"}, "Extra inputs"),
+    ({"type": "slack", "url": "ftp://x"}, "http"),
     ({"type": "slack", "url_env": "X", "min_tier": "urgent"}, "min_tier"),
 ])
 def test_sink_settings_are_validated(settings, needle):
     with pytest.raises(ValueError, match=needle):
         SinkConfig(**settings)
+
+
+# ------------------------------------------------------------------ the command line
+
+def _settings(cwd: Path, *tables: str, top: str = f'report_url = "{REPORT}"\n') -> None:
+    (cwd / "commitradar.toml").write_text(top + "".join(tables))
+
+
+HOOK = '[[sinks]]\ntype = "webhook"\nurl_env = "HOOK_URL"\nsecret_env = "HOOK_SECRET"\nbackoff = 0.01\nretries = 1\n'
+
+
+@pytest.fixture(scope="session")
+def cli_repo(tmp_path_factory) -> GitRepo:
+    repo = GitRepo(tmp_path_factory.mktemp("clirepo") / "demo")
+    build_day_repo(repo)
+    return repo
+
+
+def _report_args(repo: GitRepo, out: Path) -> list:
+    return ["report", "--repo", repo.path, "--date", DAY, "--tz", "Asia/Shanghai", "--classifier", "rules",
+            "--lang", "en", "--out", out]
+
+
+def _no_secrets(res, *roots: Path) -> None:
+    for secret in (TOKEN, SECRET):
+        assert secret not in res.stdout and secret not in res.stderr, secret
+        for root in roots:
+            for f in files_under(root):
+                assert secret.encode() not in f.read_bytes(), (secret, f)
+
+
+def test_report_send_delivers_once_then_skips_then_resends(cli, cli_repo, servers, tmp_path):
+    server = servers("webhook", secret=SECRET)
+    _settings(tmp_path, HOOK)
+    env = {"HOOK_URL": server.url(), "HOOK_SECRET": SECRET}
+    out = tmp_path / "out"
+    res = cli(*_report_args(cli_repo, out), "--send", env=env)
+    assert res.returncode == 0, res.stderr
+    assert "deliveries: sent 1" in res.stderr and len(server.requests) == 1
+    twin = next(Path(p) for p in res.stdout.split() if p.endswith(".json"))
+    body = server.requests[0].json()
+    assert body["repo"] == json.loads(twin.read_text())["repo"] and body["links"]["report"].startswith(REPORT)
+    again = cli(*_report_args(cli_repo, out), "--send", env=env)
+    assert again.returncode == 0 and "already delivered" in again.stderr and len(server.requests) == 1
+    resent = cli(*_report_args(cli_repo, out), "--resend", env=env)
+    assert resent.returncode == 0 and len(server.requests) == 2
+    _no_secrets(res, out, tmp_path / "cache")
+
+
+def test_a_failing_sink_exits_5_and_keeps_the_report(cli, cli_repo, servers, tmp_path):
+    server = servers("webhook", script=[("status", 500, {}, "down")] * 2)
+    _settings(tmp_path, HOOK)
+    env = {"HOOK_URL": server.url(), "HOOK_SECRET": SECRET}
+    res = cli(*_report_args(cli_repo, tmp_path / "out"), "--send", env=env)
+    assert res.returncode == 5
+    assert_one_line_error(res, f"not delivered: webhook (127.0.0.1:{server.httpd.server_address[1]})", "HTTP 500")
+    assert "retry 1 of 1" in res.stderr and len(server.requests) == 2
+    plain = cli(*_report_args(cli_repo, tmp_path / "plain"))  # the same report, never sent anywhere
+    written = sorted(p.relative_to(tmp_path / "out") for p in files_under(tmp_path / "out"))
+    assert written == sorted(p.relative_to(tmp_path / "plain") for p in files_under(tmp_path / "plain"))
+    for rel in written:
+        assert (tmp_path / "out" / rel).read_bytes() == (tmp_path / "plain" / rel).read_bytes()
+    assert plain.returncode == 0
+    _no_secrets(res, tmp_path / "out", tmp_path / "cache")
+    later = cli("send", "--date", DAY, "--tz", "Asia/Shanghai", "--out", tmp_path / "out", env=env)
+    assert later.returncode == 0, later.stderr  # `send` delivers what failed, from the written twin
+    assert len(server.requests) == 3 and "deliveries: sent 1" in later.stderr
+
+
+def test_report_send_dry_run_prints_messages_and_writes_nothing(cli, cli_repo, servers, tmp_path):
+    server = servers("feishu")
+    _settings(tmp_path, '[[sinks]]\ntype = "feishu"\nurl_env = "FS_URL"\nsecret_env = "FS_SECRET"\n')
+    out = tmp_path / "out"
+    res = cli(*_report_args(cli_repo, out), "--send", "--dry-run", env={"FS_URL": server.url(), "FS_SECRET": SECRET})
+    assert res.returncode == 0, res.stderr
+    head, _, body = res.stdout.partition("\n")
+    assert head.startswith("# feishu (127.0.0.1:") and "signed when sent" in head
+    payload = json.loads(body)
+    assert payload["msg_type"] == "post" and "sign" not in payload
+    assert not server.requests and not out.exists() and not (tmp_path / "cache" / LEDGER_NAME).exists()
+    _no_secrets(res)
+
+
+def test_send_without_sinks_is_one_clear_error(cli, cli_repo, tmp_path):
+    _settings(tmp_path)
+    res = cli(*_report_args(cli_repo, tmp_path / "out"), "--send")
+    assert_one_line_error(res, "no sinks configured", "[[sinks]]")
+    assert files_under(tmp_path / "out")  # the reports were written first
+    assert_one_line_error(cli("send", "--date", "2020-01-01", "--out", tmp_path / "out"), "no reports to send")

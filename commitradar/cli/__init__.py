@@ -12,6 +12,8 @@ import sys
 from .. import __version__
 from ..errors import CommitradarError
 from . import report as report_cmd
+from .init import add_init_command
+from .send import add_send_command, add_send_flags
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever downloaded at run time
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     llm.add_argument("--token-budget", type=int, help="total LLM tokens for this run")
     llm.add_argument("--cache", metavar="DIR", help="cache folder (or COMMITRADAR_CACHE)")
     llm.add_argument("--dry-run", action="store_true", help="print what would be sent to the LLM and exit")
+    add_send_flags(p)
     p.set_defaults(func=report_cmd.cmd_report)
 
     p = sub.add_parser("mine", help="write a day's commits to a dataset file",
@@ -111,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_model_commands(sub, _Formatter)
     add_config_command(sub, _Formatter)
+    add_send_command(sub, _Formatter)
+    add_init_command(sub, _Formatter)
     return parser
 
 

@@ -1,6 +1,7 @@
 """``report`` and ``mine``: parse flags into the Config, run the pipeline, print the paths written."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ..errors import InputError, LLMFailure
@@ -21,20 +22,35 @@ def cmd_report(args) -> int:
     # Every repository is opened (URLs mirrored) before any work, so a bad one fails fast and loses nothing.
     repos = [] if args.commits else [open_repo(r.spec, config.cache()) for r in config.repos]
     writer = pipeline.make_writer(config)
+    send = config.send or getattr(args, "resend", False)
     if config.dry_run:  # the dry-run writer prints what would be sent; no report is written
-        for _report in pipeline.run(config, window, repos, args.commits or (), writer=writer):
-            pass
+        reports = list(pipeline.run(config, window, repos, args.commits or (), writer=writer))
         print(writer.summary())
+        if send:  # ... and each chat message, from the same reports (their prose is the deterministic one)
+            from ..report import render_json
+            from .send import send_reports
+
+            send_reports(config, [json.loads(render_json(r, config.lang)) for r in reports], out, resend=args.resend,
+                         dry_run=True)
         return 0
-    failures = []
+    failures, twins = [], []
     for report in pipeline.run(config, window, repos, args.commits or (), writer=writer):
         for path in write_report(report, out, config.lang):
             print(path)
+            twins += [path] if path.suffix == ".json" else []
         usage = report.usage or {}
         if usage.get("calls") and usage.get("failed", 0) > config.llm.max_failure_share * usage["calls"]:
             failures.append(f"{report.repo}: {usage['failed']}/{usage['calls']} LLM calls failed")
+    sink_error = None
+    if send:  # after every file is written: a sink failure never costs a report
+        from .send import send_reports
+
+        sink_error = send_reports(config, twins, out, resend=args.resend)
     if failures:
-        raise LLMFailure("; ".join(failures) + " (reports written, failed entries marked)")
+        raise LLMFailure("; ".join(failures) + " (reports written, failed entries marked)"
+                         + (f"; also {sink_error}" if sink_error else ""))
+    if sink_error:
+        raise sink_error
     return 0
 
 

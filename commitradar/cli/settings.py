@@ -27,7 +27,7 @@ FLAG_KEYS: dict[str, tuple[str, str]] = {
     "token_budget": ("llm.run_token_budget", "--token-budget"),
 }
 # ``--out`` is the report folder only for these commands (``mine --out`` is a file, ``train --out`` a model).
-OUT_IS_REPORT_FOLDER = {"report", "run", "site", "digest", "config"}
+OUT_IS_REPORT_FOLDER = {"report", "run", "site", "digest", "config", "send"}
 
 
 def config_from_args(args: argparse.Namespace, with_sources: bool = False):

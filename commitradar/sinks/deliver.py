@@ -32,7 +32,7 @@ import httpx2
 
 from ..errors import InputError, OutputError, SinkFailure
 from .base import SINKS, Links, Platform, encode, read_twin, report_path, summarize
-from .config import SinkConfig
+from .config import SinkConfig, resolve_secret, resolve_url, sink_key, wants
 
 log = logging.getLogger("commitradar.sinks")
 
@@ -320,12 +320,12 @@ def deliver(
         with httpx2.Client(follow_redirects=False) as client:
             for cfg in sinks:
                 platform = platforms[cfg.type]
-                url, secret = cfg.resolve_url(env), cfg.resolve_secret(env)
+                url, secret = resolve_url(cfg, env), resolve_secret(cfg, env)
                 display = f"{cfg.type} ({host_of(url)})" if url else f"{cfg.type} (${cfg.url_env} is not set)"
-                key = cfg.key()
+                key = sink_key(cfg)
                 sender = _Sender(platform, cfg, url or "", secret, client, _secret_parts(url, secret))
                 for report, twin in loaded:
-                    if not cfg.wants(twin.repo):
+                    if not wants(cfg, twin.repo):
                         continue
                     what = f"{twin.repo} {twin.label}"
                     if not resend and ledger.has(key, twin.repo, twin.label):
@@ -341,7 +341,7 @@ def deliver(
                         continue
                     problem = _missing(cfg, url, secret)
                     if problem:
-                        log.error("%s: %s: not delivered: %s", display, what, problem)
+                        log.warning("%s: %s: not delivered: %s", display, what, problem)
                         outcomes.append(Outcome(display, twin.repo, twin.label, "failed", problem))
                         continue
                     result, attempts = sender.send(payload, what, display)
@@ -349,7 +349,7 @@ def deliver(
                         ledger.record(key, twin.repo, twin.label)
                         outcomes.append(Outcome(display, twin.repo, twin.label, "sent", result.detail, attempts))
                     else:
-                        log.error("%s: %s: not delivered: %s", display, what, result.detail)
+                        log.warning("%s: %s: not delivered: %s", display, what, result.detail)
                         outcomes.append(Outcome(display, twin.repo, twin.label, "failed", result.detail, attempts))
     finally:
         ledger.close()
