@@ -606,3 +606,17 @@ def test_send_without_sinks_is_one_clear_error(cli, cli_repo, tmp_path):
     assert_one_line_error(res, "no sinks configured", "[[sinks]]")
     assert files_under(tmp_path / "out")  # the reports were written first
     assert_one_line_error(cli("send", "--date", "2020-01-01", "--out", tmp_path / "out"), "no reports to send")
+
+
+def test_docs_delivery_example_is_a_valid_configuration(tmp_path):
+    """docs/delivery.md's [[sinks]] example loads as the configuration, and its table names every type."""
+    from commitradar.config import load_config
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "delivery.md").read_text()
+    example = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
+    (tmp_path / "c.toml").write_text(example)
+    cfg = load_config(tmp_path / "c.toml", env={})
+    assert [(s.type, s.url_env, s.secret_env, s.min_tier) for s in cfg.sinks] == [
+        ("feishu", "FEISHU_HOOK_URL", "FEISHU_SECRET", "medium")]
+    assert cfg.report_url and cfg.site_url
+    assert re.findall(r"^\| `(\w+)` \|", doc, re.M) == list(SINK_TYPES)
