@@ -64,7 +64,7 @@ CONTRACT = {
 }
 REL = "reports/2026/vllm-ascend/2026-03-12.md"
 R_URL = f"{REPORT}/{REL}"
-P_URL = f"{SITE}/reports/2026/vllm-ascend/2026-03-12.html"
+P_URL = f"{SITE}/repos/vllm-project/vllm-ascend/2026-03-12.html"  # the page `commitradar site` writes
 
 EXPECTED = {
     "webhook": {

@@ -13,10 +13,10 @@ post ``text``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import PurePosixPath
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -243,9 +243,15 @@ def report_path(data: Mapping[str, Any]) -> str:
     return f"reports/{year}/{name}/{data['label']}.md"
 
 
-def site_page_path(report_rel: str) -> str:
-    """The site page of a report, relative to the site's root: the report's path with ``.html``."""
-    return str(PurePosixPath(report_rel).with_suffix(".html"))
+_SEGMENT = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def site_page_path(repo: str, label: str) -> str:
+    """A report's page on the site, from the site's root: ``repos/<owner>/<name>/<label>.html``, each part
+    of the name made one safe path segment (the layout ``commitradar site`` writes, site/build.py)."""
+    parts = [p for p in repo.strip("/").split("/") if p] or ["repo"]
+    safe = [_SEGMENT.sub("_", p) if p not in (".", "..") else "_" for p in parts]
+    return "repos/" + "/".join(safe) + f"/{label}.html"
 
 
 def _join(base: str | None, rel: str) -> str | None:
@@ -255,7 +261,7 @@ def _join(base: str | None, rel: str) -> str | None:
 def summarize(twin: Twin, report_rel: str, links: Links = Links(), min_tier: str = "medium") -> Summary:
     """What a message shows: the headline's items, then every other entry at or above ``min_tier``."""
     report_url = _join(links.report_url, report_rel)
-    site_url = _join(links.site_url, site_page_path(report_rel))
+    site_url = _join(links.site_url, site_page_path(twin.repo, twin.label))
     page = site_url or report_url
     by_sha = {e.commit.sha: e for e in twin.entries}
 
