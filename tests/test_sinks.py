@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import logging
 import re
 import time
 from pathlib import Path
@@ -400,7 +401,7 @@ def test_429_then_success_honours_retry_after(servers, tmp_path):
     assert second.json() == first.json()
 
 
-def test_500_forever_fails_after_the_retries_and_is_retried_next_time(servers, tmp_path, caplog):
+def test_500_forever_fails_after_the_retries_and_is_retried_next_time(servers, tmp_path):
     server = servers("wecom", script=[("status", 500, {}, "boom")] * 4)
     cfg = sink("wecom", server, retries=3)
     result = deliver([CONTRACT], [cfg], tmp_path, links=LINKS)
@@ -476,8 +477,20 @@ def test_dry_run_prints_payloads_and_sends_nothing(servers, tmp_path):
     assert not (tmp_path / LEDGER_NAME).exists()  # a dry run records nothing
 
 
-def test_secrets_never_in_logs_errors_or_files(servers, tmp_path, caplog):
-    caplog.set_level("WARNING", logger="commitradar")
+@pytest.fixture
+def sink_log(caplog):
+    """What delivery logs, whatever an earlier in-process CLI run did to the "commitradar" logger."""
+    logger = logging.getLogger("commitradar")
+    saved = logger.handlers[:], logger.level
+    logger.handlers[:] = [caplog.handler]
+    logger.setLevel(logging.WARNING)
+    yield caplog
+    logger.handlers[:] = saved[0]
+    logger.setLevel(saved[1])
+
+
+def test_secrets_never_in_logs_errors_or_files(servers, tmp_path, sink_log):
+    caplog = sink_log
     echo = {"errcode": 300001, "errmsg": f"token {TOKEN} with secret {SECRET} is not valid"}  # a chatty answer
     server = servers("dingtalk", script=[("status", 503, {}, f"upstream {TOKEN} failed")] * 2 + [("status", 200, {}, echo)])
     cfg = SinkConfig(type="dingtalk", url_env="DING_URL", secret_env="DING_SECRET", retries=2, backoff=0.01)

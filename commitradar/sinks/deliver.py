@@ -104,7 +104,7 @@ class Ledger:
         try:
             if readonly:
                 if self.path.is_file():
-                    self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+                    self.db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30)
@@ -331,8 +331,11 @@ def deliver(
                     if not resend and ledger.has(key, twin.repo, twin.label):
                         outcomes.append(Outcome(display, twin.repo, twin.label, "skipped", "already delivered"))
                         continue
-                    summary = summarize(twin, report.rel, links, cfg.min_tier)
-                    payload = platform.fit(summary)
+                    try:
+                        payload = platform.fit(summarize(twin, report.rel, links, cfg.min_tier))
+                    except InputError as exc:  # not even the title fits: this sink fails, the others go on
+                        outcomes.append(Outcome(display, twin.repo, twin.label, "failed", str(exc)))
+                        continue
                     if dry_run:
                         signed = " (signed when sent)" if (cfg.secret_env and platform.sign) else ""
                         print(f"# {display} <- {what}: {len(encode(payload))} bytes{signed}", file=stdout)
