@@ -1,6 +1,8 @@
 """Signals in a commit's subject line: PR-title tags, conventional prefix, PR number, revert, merge, bumps.
 
-Pure functions over strings; each is property-tested in ``tests/test_title.py``.
+The one change-type parser of the project: ``parse_conventional`` reads a commitizen-style
+``type(scope)!: description`` prefix and ``parse_footers`` the trailer block (``BREAKING CHANGE: …``,
+``Signed-off-by: …``). Pure functions over strings, property-tested in ``tests/test_features.py``.
 """
 from __future__ import annotations
 
@@ -32,7 +34,11 @@ CONVENTIONAL_TYPES = {
 
 _BRACKET = re.compile(r"\s*\[([^\[\]]{1,80})\]\s*:?\s*")
 _SERIES = re.compile(r"^\s*(\d+\s*/\s*(?:\d+|n|N))\s*")
-_CONVENTIONAL = re.compile(r"^([A-Za-z]+)\s*(?:\(([^()]{0,60})\))?\s*(!)?\s*:\s*")
+# commitizen's grammar, a little lenient: spaces around the parts, type words like ``ci/build`` or ``pre-commit``.
+_CONVENTIONAL = re.compile(r"^\s*([A-Za-z][\w/-]{0,30})\s*(?:\(([^()]{0,60})\))?\s*(!)?\s*:\s*")
+# A footer line (git trailer / conventional-commits footer): ``Token: value`` or ``Token #value``.
+_FOOTER = re.compile(r"^(BREAKING[ -]CHANGE|[A-Za-z][A-Za-z0-9-]{0,40})(?::[ \t]+|[ \t]#)(\S.*)$")
+_BREAKING_FOOTER = re.compile(r"^BREAKING[ -]CHANGE$", re.I)
 _PR_NUMBER = re.compile(r"\(#([0-9]{1,9})\)\s*$|\s#([0-9]{1,9})\s*$")  # ASCII digits, int()-safe
 _REVERT = re.compile(r"^\s*(revert\b|\[revert\])", re.I)
 _MERGE = re.compile(r"^\s*Merge (pull request|branch|remote-tracking branch|tag)\b")
@@ -42,6 +48,71 @@ _BUMP = re.compile(
     re.I,
 )
 _DEP_WORDS = re.compile(r"\b(deps?|dependabot|requirements?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Conventional:
+    """A ``type(scope)!: description`` prefix as written (``type`` lower-cased, not yet mapped)."""
+
+    type: str
+    scope: str | None
+    breaking: bool  # the ``!`` mark
+    description: str
+    end: int  # where the description starts in the parsed text
+
+
+def parse_conventional(text: str) -> Conventional | None:
+    """The conventional-commit prefix of ``text``, or None. Callers map ``type`` to their own vocabulary
+    (``CONVENTIONAL_TYPES`` here, change-type codes in ``labels``).
+
+    >>> parse_conventional("feat(model)!: add X")
+    Conventional(type='feat', scope='model', breaking=True, description='add X', end=19)
+    """
+    m = _CONVENTIONAL.match(text)
+    if not m:
+        return None
+    return Conventional(m.group(1).lower(), (m.group(2) or "").strip() or None, bool(m.group(3)),
+                        text[m.end():].strip(), m.end())
+
+
+def parse_footers(body: str) -> tuple[tuple[str, str], ...]:
+    """Footers of a commit message: ``(token, value)`` pairs of its trailer lines, in order.
+
+    A footer is a ``Token: value`` / ``Token #value`` line (``BREAKING CHANGE`` may contain a space); lines
+    after one that are indented or not footers themselves continue its value. Only paragraphs made entirely
+    of footers count (the commitizen / git-interpret-trailers rule), except that a ``BREAKING CHANGE:`` line
+    counts wherever it starts a paragraph, since squash merges bury it above the sign-offs.
+    """
+    out: list[tuple[str, str]] = []
+    for para in re.split(r"\n[ \t]*\n", body.replace("\r\n", "\n")):
+        lines = [ln for ln in para.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        first = _FOOTER.match(lines[0].strip())
+        if not first:
+            continue
+        found: list[list[str]] = []
+        all_footers = True
+        for ln in lines:
+            m = _FOOTER.match(ln.strip()) if not ln[:1].isspace() else None
+            if m:
+                found.append([m.group(1), m.group(2).strip()])
+            elif found and (ln[:1].isspace() or _BREAKING_FOOTER.match(found[-1][0])):
+                found[-1][1] += " " + ln.strip()
+            else:
+                all_footers = False
+                break
+        if all_footers:
+            out.extend((("BREAKING CHANGE" if _BREAKING_FOOTER.match(k) else k), v) for k, v in found)
+        elif _BREAKING_FOOTER.match(first.group(1)):
+            text = " ".join(ln.strip() for ln in lines)
+            out.append(("BREAKING CHANGE", text.split(":", 1)[1].strip() if ":" in text else text))
+    return tuple(out)
+
+
+def breaking_footer(body: str) -> str | None:
+    """The text of the first ``BREAKING CHANGE:`` footer, or None."""
+    return next((v for k, v in parse_footers(body) if k == "BREAKING CHANGE"), None)
 
 
 @dataclass(frozen=True)
@@ -97,12 +168,12 @@ def parse_title(subject: str) -> TitleParts:
             tags.extend(p for p in parts if p not in tags)
             text = text[m.end():]
             continue
-        m = _CONVENTIONAL.match(text)
-        if m and ctype is None and m.group(1).lower() in CONVENTIONAL_TYPES:
-            ctype = CONVENTIONAL_TYPES[m.group(1).lower()]
-            cscope = (m.group(2) or "").strip() or None
-            breaking = bool(m.group(3))
-            text = text[m.end():]
+        conv = parse_conventional(text) if ctype is None else None
+        if conv and conv.type in CONVENTIONAL_TYPES:
+            ctype = CONVENTIONAL_TYPES[conv.type]
+            cscope = conv.scope
+            breaking = conv.breaking
+            text = text[conv.end:]
             continue
         break
     # Trailing tags: "Fix foo [NPU]".

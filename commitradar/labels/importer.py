@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..features.title import parse_conventional
 from ..records import TIERS
 from .label import MIN_SHA, Label
 
@@ -75,7 +76,6 @@ SUBJECT_FIRST_WORDS: Mapping[str, str] = {
     "docs": "docs", "doc": "docs", "document": "docs", "bump": "deps_config", "upgrade": "deps_config",
     "support": "feature", "implement": "feature", "introduce": "feature", "deflake": "test",
 }
-_SUBJECT_CONV = re.compile(r"^\s*([A-Za-z][\w/-]*)(\([^)]*\))?!?:")
 _SUBJECT_TAGS = re.compile(r"\[([^\]]+)\]")
 _SUBJECT_WORD = re.compile(r"^(?:\s*\[[^\]]*\]\s*:?)*\s*([A-Za-z]+)")
 
@@ -120,13 +120,12 @@ def parse_tier(text: str | None) -> str | None:
 def change_type_from_subject(subject: str | None) -> str:
     """Fallback change type from a commit subject: conventional prefix, else the first known [Tag], else other."""
     if subject:
-        m = _SUBJECT_CONV.match(subject)
-        if m:
-            key = m.group(1).casefold()
-            if m.group(2) and "deps" in m.group(2).casefold():
+        conv = parse_conventional(subject)
+        if conv:
+            if conv.scope and "deps" in conv.scope.casefold():
                 return "deps_config"
-            if key in SUBJECT_TYPE_HINTS:
-                return SUBJECT_TYPE_HINTS[key]
+            if conv.type in SUBJECT_TYPE_HINTS:
+                return SUBJECT_TYPE_HINTS[conv.type]
         for tag in _SUBJECT_TAGS.findall(subject):
             key = tag.strip().casefold()
             if key in SUBJECT_TYPE_HINTS:
