@@ -44,6 +44,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "risk_binary": "包含 {n} 个二进制文件，差异无法逐行审阅。",
         "risk_no_tests": "运行时代码有改动，但没有同时修改测试。",
         "risk_breaking": "提交标记为不兼容变更（`!` 或 BREAKING CHANGE）。",
+        # summaries (deterministic writer): quoted source text keeps its language
+        "pr_empty": "PR 说明为空。",
+        "pr_title_only": "PR 说明没有标题之外的内容。",
+        "revert_of": "回滚此前的提交“{subject}”。",
+        "revert_of_sha": "回滚此前的提交“{subject}”（{sha}）。",
+        "revert_sha_only": "回滚此前的提交 {sha}。",
+        "revert_unknown": "回滚此前的一次提交（提交信息未说明是哪一次）。",
+        "user_facing_said": "PR 说明的用户可见变更：“{text}”",
     },
     "en": {
         "title": "Daily update report ({label})",
@@ -87,6 +95,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "risk_binary": "Contains {n} binary files that cannot be reviewed line by line.",
         "risk_no_tests": "Runtime code changed without test changes.",
         "risk_breaking": "Marked as a breaking change (`!` or BREAKING CHANGE).",
+        "pr_empty": "The PR description is empty.",
+        "pr_title_only": "The PR description adds nothing beyond the title.",
+        "revert_of": "Reverts the earlier commit \"{subject}\".",
+        "revert_of_sha": "Reverts the earlier commit \"{subject}\" ({sha}).",
+        "revert_sha_only": "Reverts the earlier commit {sha}.",
+        "revert_unknown": "Reverts an earlier commit (the message does not say which).",
+        "user_facing_said": "User-facing change, per the PR: \"{text}\"",
     },
 }
 

@@ -134,6 +134,11 @@ class PRBody:
     user_facing_text: tuple[str, ...] = ()  # the sentences of that answer
     tested: bool = False  # a test plan or test results section with content
     empty: bool = True  # nothing descriptive at all (empty, or only template, logs and sign-offs)
+    squash: bool = False  # the body was a squash-merge commit list (its substantive lines are used only if alone)
+    truncated: bool = False  # the body was cut by the dataset (2,000 characters): its last text may be partial
+    marked_breaking: bool = False  # a checked "Breaking change" box of the template
+    breaking_notes: tuple[str, ...] = ()  # text under "Breaking change(s)" / BC-breaking / BREAKING CHANGE:, bots' too
+    reverted_sha: str | None = None  # from "This reverts commit <sha>."
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,7 @@ class Features:
     pr: PRBody = PRBody()  # the PR description's structure
     breaking: Breaking | None = None  # a detected breaking / action-needed change
     reverts: str | None = None  # for a revert: the subject of the commit it undoes, when known
+    reverted_sha: str | None = None  # for a revert: the commit it undoes, when the message names it
 
     @property
     def category_names(self) -> frozenset[str]:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from commitradar.features import extract
 from commitradar.records import Commit, FileChange, Verdict
-from commitradar.writer.deterministic import DeterministicWriter, body_points, clip, write_one
+from commitradar.writer.deterministic import DeterministicWriter, clip, summary_lines, write_one
 
 T0 = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)
 BODY = """## What this PR does / why we need it?
@@ -37,19 +37,22 @@ def verdict(tier: str) -> Verdict:
     return Verdict(tier, "feature", ("test",), "rules:default")
 
 
-def test_body_points_keep_pr_bullets_and_drop_template_noise():
-    points = body_points(BODY, "Support Step-3.5-Flash")
-    assert points == [
+def test_summary_keeps_pr_sentences_and_items_and_drops_template_noise():
+    c = make()
+    assert summary_lines(c, extract(c), "en") == (
+        "Adds the Step3p5 model family.",
         "Add `Step3p5ForCausalLM` with sliding-window attention layers",
         "Register the model in the loader and the parser registry",
         "Enable multi-layer EAGLE for Step3p5 by default",
-    ]
+    )
 
 
-def test_body_points_fall_back_to_sentences_and_skip_the_repeated_title():
-    body = "Fix the race in req_to_token pool.\n\nThe pool was shared between two threads without a lock, which corrupted slots."
-    assert body_points(body, "Fix the race in req_to_token pool") == [
-        "The pool was shared between two threads without a lock, which corrupted slots."]
+def test_summary_skips_the_repeated_title_and_joins_wrapped_lines():
+    body = ("Fix the race in req_to_token pool.\n\nThe pool was shared between two threads without a lock,\n"
+            "which corrupted slots.")
+    c = make("[Bugfix] Fix the race in req_to_token pool (#7)", body)
+    assert summary_lines(c, extract(c), "en") == (
+        "The pool was shared between two threads without a lock, which corrupted slots.",)
 
 
 @settings(max_examples=200, deadline=None)

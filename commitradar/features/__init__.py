@@ -1,7 +1,8 @@
 """Deterministic features of one commit: ``extract(commit) -> Features``.
 
-Title signals live in :mod:`.title`, path categories in :mod:`.paths`, the message embedding in
-:mod:`.embedding` (loaded only when a model asks for it).
+Title signals live in :mod:`.title`, path categories in :mod:`.paths`, the PR description's structure in
+:mod:`.prbody`, breaking-change detection in :mod:`.breaking`, the message embedding in :mod:`.embedding`
+(loaded only when a model asks for it).
 """
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from collections import defaultdict
 
 from ..records import CategoryStat, Commit, Features
 from .paths import DEFAULT_MAPPING, area, categorize
-from .title import is_dependency_bump, is_merge_subject, is_revert, parse_title
+from .prbody import parse as parse_body
+from .title import breaking_footer, is_dependency_bump, is_merge_subject, is_revert, parse_revert, parse_title
 
 FEATURE_VERSION = 1  # bump when extract() changes meaning; trained models record it
 
@@ -33,15 +35,20 @@ def extract(commit: Commit, mapping=DEFAULT_MAPPING) -> Features:
         )
     )
     names = {c.category for c in cats}
+    pr = parse_body(commit.body)
+    revert = is_revert(commit.subject) or parts.conventional_type == "revert" or is_revert(parts.title)
+    reverts = None
+    if revert:
+        reverts = parts.title if parts.conventional_type == "revert" else parse_revert(parts.title)
     tops = tuple(a for a, _ in sorted(per_area.items(), key=lambda kv: (-kv[1], kv[0]))[:6])
     return Features(
         title=parts.title,
         tags=parts.tags,
         conventional_type=parts.conventional_type,
         conventional_scope=parts.conventional_scope,
-        breaking_mark=parts.breaking,
+        breaking_mark=parts.breaking or pr.marked_breaking or breaking_footer(commit.body) is not None,
         pr_number=parts.pr_number,
-        is_revert=is_revert(commit.subject) or parts.conventional_type == "revert",
+        is_revert=revert,
         is_merge=commit.is_merge or is_merge_subject(commit.subject),
         is_dependency_bump=is_dependency_bump(commit.subject, parts.tags, parts.conventional_scope),
         categories=cats,
@@ -53,6 +60,9 @@ def extract(commit: Commit, mapping=DEFAULT_MAPPING) -> Features:
         docs_only=bool(names) and names <= {"docs"},
         tests_only=bool(names) and names <= {"test"},
         ci_only=bool(names) and names <= {"ci"},
+        pr=pr,
+        reverts=reverts,
+        reverted_sha=pr.reverted_sha if revert else None,
     )
 
 

@@ -200,6 +200,23 @@ def is_revert(subject: str) -> bool:
     return bool(_REVERT.match(subject))
 
 
+_REVERT_OF = re.compile(r"^\s*(?:\[revert\]\s*:?\s*|revert(?:s|ed)?\b\s*:?\s*)(.*)$", re.I | re.S)
+_QUOTED = re.compile(r"^[\"“'‘](.*?)(?:[\"”'’])?\s*$", re.S)
+
+
+def parse_revert(title: str) -> str | None:
+    """What a revert undoes, from its title: ``Revert "X"`` → ``X`` (a missing closing quote is
+    tolerated; an unquoted rest is taken as it is). None when the title is not a revert."""
+    m = _REVERT_OF.match(title)
+    if not m:
+        return None
+    rest = m.group(1).strip()
+    q = _QUOTED.match(rest)
+    if q:
+        rest = q.group(1).strip()
+    return rest or None
+
+
 def is_merge_subject(subject: str) -> bool:
     return bool(_MERGE.match(subject))
 

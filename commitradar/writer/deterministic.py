@@ -1,25 +1,22 @@
 """The deterministic writer: complete sections for every tier from facts only, nothing invented.
 
-Summary from the message (title, PR-description bullets), impact from path categories and folders with
-+/- counts, and for medium/high what a reader should check, derived from the categories touched.
+Summary from the PR description's structure (``Features.pr``: what/why sentences and items, whole or cut
+at a sentence/clause boundary with "…", never repeating the title; a revert says what it undoes; an empty
+description says so), impact from path categories and folders with +/- counts, and for medium/high what a
+reader should check, derived from the categories touched.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from ..features.prbody import shorten
 from ..i18n import CATEGORY_NAMES, t
 from ..records import Commit, Features, Prose, Verdict
 from . import WRITERS, Item, WriteResult
 
-_TEMPLATE_LINE = re.compile(
-    r"^\s*(#{1,6}\s|<!--|-->|\[x\]|\[ \]|[-*]\s*\[[ xX]\]|signed-off-by:|co-authored-by:|cc:?\s*@|"
-    r"(?:-\s*)?vllm (version|main):|n/?a\.?$|no\.?$|none\.?$|yes\.?$|fixes #?\d+$|closes #?\d+$)",
-    re.I,
-)
-_BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+(.*\S)\s*$")
-_URL_ONLY = re.compile(r"^\s*(?:[-*]\s*)?<?https?://\S+>?\s*$")
 MAX_BULLET = 220
+MAX_POINTS = 4
 RUNTIME = {"core", "kernel", "model"}
 
 
@@ -41,23 +38,57 @@ def _norm(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.lower()).strip()
 
 
-def body_points(body: str, title: str = "", limit: int = 4) -> list[str]:
-    """Bullets of the PR description, else its first descriptive sentences. Template noise, rules
-    (``----``) and lines that only repeat the title are skipped."""
-    seen = _norm(title)
-    lines = [ln for ln in body.splitlines()
-             if ln.strip() and not _TEMPLATE_LINE.match(ln) and not _URL_ONLY.match(ln)
-             and not re.fullmatch(r"\s*[-*=_~`]{3,}\s*", ln) and _norm(ln) != seen]
-    bullets = []
-    for ln in lines:
-        m = _BULLET.match(ln)
-        if m and len(m.group(1).split()) >= 3 and not _TEMPLATE_LINE.match(m.group(1)):
-            bullets.append(clip(m.group(1).strip("*_` ")))
-    if bullets:
-        return list(dict.fromkeys(bullets))[:limit]
-    prose = " ".join(ln.strip() for ln in lines if not _BULLET.match(ln))
-    sentences = [s for s in re.split(r"(?<=[.!?。])\s+", prose) if len(s.split()) >= 4 and _norm(s) != seen]
-    return [clip(s) for s in sentences[: min(2, limit)]]
+def _words(text: str) -> set[str]:
+    return set(_norm(text).split())
+
+
+def repeats(text: str, title: str) -> bool:
+    """``text`` says no more than ``title``: equal once normalised, contained in it, or nearly the same words."""
+    a, b = _norm(text), _norm(title)
+    if not a or not b:
+        return False
+    if a == b or a in b or (b in a and len(a) <= len(b) * 1.3 + 8):
+        return True
+    wa, wb = _words(text), _words(title)
+    return len(wa & wb) / len(wa | wb) >= 0.8
+
+
+def _revert_line(feats: Features, lang: str) -> str:
+    sha = feats.reverted_sha[:10] if feats.reverted_sha else None
+    if feats.reverts and sha:
+        return t(lang, "revert_of_sha", subject=feats.reverts, sha=sha)
+    if feats.reverts:
+        return t(lang, "revert_of", subject=feats.reverts)
+    if sha:
+        return t(lang, "revert_sha_only", sha=sha)
+    return t(lang, "revert_unknown")
+
+
+_YES = re.compile(r"^\s*yes\b[\s,.:;，。：；-]*", re.I)
+
+
+def summary_lines(commit: Commit, feats: Features, lang: str, limit: int = MAX_POINTS) -> tuple[str, ...]:
+    """The summary bullets of a medium/high entry, from ``feats.pr`` (see the module doc)."""
+    title = feats.title or commit.subject
+    out: list[str] = []
+    if feats.is_revert:
+        out.append(_revert_line(feats, lang))
+    for unit in feats.pr.what:
+        if len(out) >= limit:
+            break
+        if repeats(unit, title) or (feats.reverts and repeats(unit, feats.reverts)):
+            continue
+        line = shorten(unit, MAX_BULLET)
+        if line not in out:
+            out.append(line)
+    said = [u for u in feats.pr.user_facing_text if feats.pr.user_facing == "yes"]
+    if said and len(out) < limit + 1:
+        text = _YES.sub("", said[0]).strip()
+        if len(text.split()) >= 3 and not any(repeats(text, o) for o in out):
+            out.append(t(lang, "user_facing_said", text=shorten(text, MAX_BULLET - 30)))
+    if not out:
+        out.append(t(lang, "pr_empty") if feats.pr.empty else t(lang, "pr_title_only"))
+    return tuple(out)
 
 
 def _s(n: int) -> str:
@@ -116,8 +147,7 @@ def one_line(commit: Commit, feats: Features, lang: str) -> str:
 def write_one(commit: Commit, feats: Features, verdict: Verdict, lang: str) -> Prose:
     if verdict.tier == "low":
         return Prose(summary=(one_line(commit, feats, lang),))
-    title = feats.title or commit.subject or commit.sha[:7]
-    summary = (clip(title),) + tuple(body_points(commit.body, title))
+    summary = summary_lines(commit, feats, lang)
     impact = tuple(impact_lines(feats, lang))
     checks = check_lines(feats, lang)
     if verdict.tier == "medium":
