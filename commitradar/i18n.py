@@ -114,10 +114,11 @@ CHANGE_TYPE_NAMES = {
 
 CATEGORY_NAMES = {
     "zh": {"core": "核心", "kernel": "算子", "model": "模型", "test": "测试", "ci": "CI", "docs": "文档",
-           "deps_config": "依赖/配置", "build": "构建", "benchmark": "基准测试", "examples": "示例", "other": "其他"},
+           "deps_config": "依赖/配置", "build": "构建", "benchmark": "基准测试", "examples": "示例", "other": "其他",
+           "native": "原生运行时"},
     "en": {"core": "core", "kernel": "kernels", "model": "models", "test": "tests", "ci": "CI", "docs": "docs",
            "deps_config": "deps/config", "build": "build", "benchmark": "benchmarks", "examples": "examples",
-           "other": "other"},
+           "other": "other", "native": "native runtime"},
 }
 
 TIER_EMOJI = {"high": "🔴", "medium": "🟡", "low": "🟢"}

@@ -9,7 +9,7 @@ from . import dataset, mining
 from .classifier import Classifier, get_classifier
 from .config import Config
 from .features import extract
-from .features.paths import freeze_mapping
+from .features.paths import mapping_for
 from .mining import LocalRepo, Window
 from .records import TIERS, Commit, DayReport, Entry
 from .writer import Writer, get_writer
@@ -45,7 +45,7 @@ def build_report(
     classifier: Classifier,
     writer: Writer,
 ) -> DayReport:
-    mapping = freeze_mapping(dict(config.categories))
+    mapping = mapping_for(repo, config.categories)
     commits = list(commits)
     feats = [extract(c, mapping) for c in commits]
     verdicts = classifier.classify(list(zip(commits, feats))) if commits else []

@@ -1,6 +1,7 @@
 """Features: PR-title parsing (examples + hypothesis properties) and path categories / diff size."""
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 import pytest
@@ -8,7 +9,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commitradar.features import extract
-from commitradar.features.paths import DEFAULT_MAPPING, area, categorize, freeze_mapping
+from commitradar.features.paths import (
+    CATEGORIES,
+    DEFAULT_MAPPING,
+    MODEL_V1_MAPPING,
+    PRESETS,
+    area,
+    categorize,
+    freeze_mapping,
+    mapping_for,
+    preset_name,
+)
 from commitradar.features.title import (
     CONVENTIONAL_TYPES,
     TAG_ALIASES,
@@ -222,6 +233,92 @@ def test_mapping_is_configurable():
     assert categorize("README.md", mapping) != "docs"
     assert categorize("src/a.cu", DEFAULT_MAPPING) == "kernel"  # defaults untouched
     assert [c for c, _ in mapping][:3] == ["ci", "docs", "test"]  # order kept
+
+
+@pytest.mark.parametrize("repo, path, category", [
+    # native runtime code is not a kernel: transfer engines, stores, inference engines, routers
+    ("kvcache-ai/Mooncake", "mooncake-transfer-engine/src/transport/rdma_transport/rdma_context.cpp", "native"),
+    ("kvcache-ai/Mooncake", "mooncake-store/src/master_service.cpp", "native"),
+    ("kvcache-ai/Mooncake", "mooncake-store/include/master_service.h", "native"),
+    ("kvcache-ai/Mooncake", "mooncake-store/rust/src/lib.rs", "native"),
+    ("kvcache-ai/Mooncake", "mooncake-ep/src/mooncake_ep_kernel.cu", "kernel"),
+    ("kvcache-ai/Mooncake", "mooncake-pg/src/p2p_kernel.cu", "kernel"),
+    ("kvcache-ai/Mooncake", "mooncake-store/tests/client_test.cpp", "test"),
+    ("kvcache-ai/Mooncake", "mooncake-transfer-engine/example/transfer_engine_bench.cpp", "examples"),
+    ("kvcache-ai/Mooncake", "mooncake-store/src/CMakeLists.txt", "build"),
+    ("kvcache-ai/Mooncake", "mooncake-wheel/mooncake/mooncake_config.py", "core"),
+    ("InternLM/lmdeploy", "src/turbomind/engine/engine.cc", "native"),
+    ("InternLM/lmdeploy", "src/turbomind/models/llama/LlamaBatch.cc", "native"),
+    ("InternLM/lmdeploy", "src/turbomind/kernels/attention/decoding.cu", "kernel"),
+    ("InternLM/lmdeploy", "src/turbomind/kernels/gemm/tuner/cache_utils.h", "kernel"),
+    ("InternLM/lmdeploy", "lmdeploy/pytorch/kernels/cuda/fused_moe.py", "kernel"),
+    ("InternLM/lmdeploy", "lmdeploy/pytorch/models/qwen3.py", "model"),
+    ("InternLM/lmdeploy", "lmdeploy/pytorch/engine/engine.py", "core"),
+    ("vllm-project/vllm-ascend", "csrc/mla_preprocess/op_kernel/mla_preprocess.cpp", "kernel"),
+    ("vllm-project/vllm-ascend", "vllm_ascend/ops/triton/fla/chunk.py", "kernel"),
+    ("vllm-project/vllm-ascend", "vllm_ascend/worker/model_runner_v1.py", "core"),
+    ("vllm-project/vllm-ascend", "vllm_ascend/models/qwen3_next.py", "model"),
+    ("flashinfer-ai/flashinfer", "include/flashinfer/attention/prefill.cuh", "kernel"),
+    ("flashinfer-ai/flashinfer", "include/flashinfer/utils.h", "kernel"),
+    ("flashinfer-ai/flashinfer", "flashinfer/cute_dsl/blockscaled_gemm.py", "kernel"),
+    ("flashinfer-ai/flashinfer", "flashinfer/decode.py", "core"),
+    ("vllm-project/llm-compressor", "src/llmcompressor/modeling/qwen3_moe.py", "model"),
+    ("vllm-project/llm-compressor", "src/llmcompressor/modifiers/awq/base.py", "core"),
+    ("sgl-project/sglang", "sgl-kernel/csrc/moe/moe_align_kernel.cu", "kernel"),
+    ("sgl-project/sglang", "sgl-model-gateway/src/routers/http/router.rs", "native"),
+    ("sgl-project/sglang", "python/sglang/srt/layers/attention/triton_ops/decode_attention.py", "kernel"),
+    ("sgl-project/sglang", "python/sglang/srt/models/deepseek_v2.py", "model"),
+    ("sgl-project/sglang", "python/sglang/srt/managers/scheduler.py", "core"),
+    ("vllm-project/vllm", "csrc/attention/paged_attention_v1.cu", "kernel"),
+    ("vllm-project/vllm", "vllm/model_executor/models/llama.py", "model"),
+    ("vllm-project/vllm", "vllm/v1/core/sched/scheduler.py", "core"),
+    ("ai-dynamo/dynamo", "lib/llm/src/kv_router/scheduler.rs", "native"),
+    ("ai-dynamo/dynamo", "lib/runtime/src/pipeline.rs", "native"),
+    ("ai-dynamo/dynamo", "lib/kvbm-kernels/cuda/tensor_kernels.cu", "kernel"),
+    ("ai-dynamo/dynamo", "components/src/dynamo/vllm/main.py", "core"),
+    ("ai-dynamo/dynamo", "deploy/cloud/operator/internal/controller/graph.go", "build"),
+    # defaults for any other repository: CUDA is a kernel, plain C++ is native runtime code
+    ("someone/engine", "src/kv/store.cpp", "native"),
+    ("someone/engine", "src/kv/copy.cu", "kernel"),
+    ("someone/engine", "csrc/ops/gemm.cpp", "kernel"),
+    ("someone/engine", ".coveragerc", "other"),
+])
+def test_repository_presets(repo, path, category):
+    assert categorize(path, mapping_for(repo)) == category
+
+
+def test_presets_cover_the_dataset_repositories_and_three_more():
+    assert {"vllm-project/vllm-ascend", "flashinfer-ai/flashinfer", "kvcache-ai/Mooncake", "InternLM/lmdeploy",
+            "vllm-project/llm-compressor", "sgl-project/sglang", "vllm-project/vllm", "ai-dynamo/dynamo"} <= set(PRESETS)
+    assert preset_name("KVCACHE-AI/mooncake") == "kvcache-ai/Mooncake"
+    assert preset_name("myfork/lmdeploy.git") == "InternLM/lmdeploy"  # a fork keeps the layout
+    assert preset_name("someone/engine") is None and preset_name(None) is None
+
+
+def test_configuration_overrides_a_preset_category():
+    mapping = mapping_for("kvcache-ai/Mooncake", {"native": ["mooncake-store/**"], "docs": ["manual/**"]})
+    assert categorize("mooncake-store/src/a.cpp", mapping) == "native"
+    assert categorize("mooncake-transfer-engine/src/a.cpp", mapping) == "other"  # no longer native, not a kernel
+    assert categorize("manual/x.txt", mapping) == "docs" and categorize("README.md", mapping) != "docs"
+    assert categorize("mooncake-ep/src/k.cu", mapping) == "kernel"  # the rest of the preset stays
+    assert mapping_for("x/y", {"kernel": []}) == mapping_for("x/y", {"kernel": ()})
+    assert all(c != "kernel" for c, _ in mapping_for("x/y", {"kernel": []}))
+
+
+def test_the_model_mapping_is_frozen_as_trained():
+    # sha256 of repr(DEFAULT_MAPPING) at the commit the shipped model was trained on (3775962)
+    digest = hashlib.sha256(repr(MODEL_V1_MAPPING).encode()).hexdigest()
+    assert digest == "f88800efa183ed80c7d39e26cab7b669615c3859e346f5d9d02f7c16b497b3c2"
+    assert {c for c, _ in MODEL_V1_MAPPING} == set(CATEGORIES) - {"other"}
+    assert categorize("mooncake-store/src/master.cpp", MODEL_V1_MAPPING) == "kernel"  # as the model learnt it
+    assert categorize(".coveragerc", MODEL_V1_MAPPING) == "kernel"  # its unanchored alternation, kept
+    assert extract(make_commit("x", [("mooncake-store/src/a.cpp", 1, 1)])).categories[0].category == "kernel"
+
+
+def test_report_features_use_the_repository_preset():
+    c = Commit("kvcache-ai/Mooncake", "a" * 40, "A", "", T0, T0, ("p",), "[Store] fix deadlock", "",
+               (FileChange("mooncake-store/src/client.cpp", 30, 4),))
+    assert extract(c, mapping_for(c.repo)).categories[0].category == "native"
 
 
 def test_area():

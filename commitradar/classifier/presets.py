@@ -28,7 +28,7 @@ TEST_ONLY = lambda c, f: f.tests_only  # noqa: E731
 CI_ONLY = lambda c, f: f.ci_only  # noqa: E731
 NON_RUNTIME = lambda c, f: bool(f.category_names) and f.category_names <= {  # noqa: E731
     "docs", "test", "ci", "benchmark", "examples", "build"}
-CORE_PATH = touches("core", "model", "kernel")
+CORE_PATH = touches("core", "model", "kernel", "native")
 CORE_DEPS = r"\b(torch|pytorch|cuda|cudnn|nccl|triton|flashinfer|transformers|cann|torch[_-]npu|vllm)\b"
 
 FIX_WORDS = r"\b(fix(es|ed)?|bug|crash|hang|deadlock|race|leak|wrong|incorrect|error|nan|oom|segfault|accuracy)\b"

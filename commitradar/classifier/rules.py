@@ -116,7 +116,7 @@ def touches(*categories: str) -> Predicate:
 
 
 def source_lines(f: Features) -> int:
-    return sum(s.added + s.deleted for s in f.categories if s.category in ("core", "kernel", "model"))
+    return sum(s.added + s.deleted for s in f.categories if s.category in ("core", "kernel", "native", "model"))
 
 
 def any_of(*preds: Predicate) -> Predicate:

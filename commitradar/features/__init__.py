@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..records import CategoryStat, Commit, Features
-from .paths import DEFAULT_MAPPING, area, categorize
+from .paths import MODEL_V1_MAPPING, CategoryMapping, area, categorize
 from .prbody import parse as parse_body
 from .title import breaking_footer, is_dependency_bump, is_merge_subject, is_revert, parse_revert, parse_title
 
 FEATURE_VERSION = 1  # bump when extract() changes meaning; trained models record it
 
 
-def extract(commit: Commit, mapping=DEFAULT_MAPPING) -> Features:
+def extract(commit: Commit, mapping: CategoryMapping = MODEL_V1_MAPPING) -> Features:
+    """Facts about ``commit``. ``mapping`` sorts paths into areas: a report passes
+    ``paths.mapping_for(repo, config.categories)``; the default is the mapping the shipped model learnt
+    from, so training and scoring without one keep featurising as they always did."""
     parts = parse_title(commit.subject)
     per_cat: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     per_area: dict[str, int] = defaultdict(int)
