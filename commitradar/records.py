@@ -139,6 +139,7 @@ class PRBody:
     marked_breaking: bool = False  # a checked "Breaking change" box of the template
     breaking_notes: tuple[str, ...] = ()  # text under "Breaking change(s)" / BC-breaking / BREAKING CHANGE:, bots' too
     reverted_sha: str | None = None  # from "This reverts commit <sha>."
+    bot: tuple[str, ...] = ()  # sentences of bots' summaries (CodeRabbit, …): never shown, read for breaking cues
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..records import CategoryStat, Commit, Features
+from .breaking import detect as detect_breaking
 from .paths import MODEL_V1_MAPPING, CategoryMapping, area, categorize
 from .prbody import parse as parse_body
 from .title import breaking_footer, is_dependency_bump, is_merge_subject, is_revert, parse_revert, parse_title
@@ -16,10 +17,11 @@ from .title import breaking_footer, is_dependency_bump, is_merge_subject, is_rev
 FEATURE_VERSION = 1  # bump when extract() changes meaning; trained models record it
 
 
-def extract(commit: Commit, mapping: CategoryMapping = MODEL_V1_MAPPING) -> Features:
+def extract(commit: Commit, mapping: CategoryMapping = MODEL_V1_MAPPING, diff=None) -> Features:
     """Facts about ``commit``. ``mapping`` sorts paths into areas: a report passes
     ``paths.mapping_for(repo, config.categories)``; the default is the mapping the shipped model learnt
-    from, so training and scoring without one keep featurising as they always did."""
+    from, so training and scoring without one keep featurising as they always did. ``diff`` (the unified
+    diff text, or a loader called with the commit) lets breaking-change detection read the code too."""
     parts = parse_title(commit.subject)
     per_cat: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     per_area: dict[str, int] = defaultdict(int)
@@ -64,6 +66,7 @@ def extract(commit: Commit, mapping: CategoryMapping = MODEL_V1_MAPPING) -> Feat
         tests_only=bool(names) and names <= {"test"},
         ci_only=bool(names) and names <= {"ci"},
         pr=pr,
+        breaking=detect_breaking(commit, pr, parts, diff),
         reverts=reverts,
         reverted_sha=pr.reverted_sha if revert else None,
     )

@@ -493,7 +493,8 @@ def parse(body: str) -> PRBody:
         answer = "no" if _USER_NO.match(user[0]) else "yes"
     elif _user_answer_is_no(src.text):
         answer = "no"
-    notes = tuple(dict.fromkeys(_breaking_notes(src.text) + _breaking_notes(src.bot)))
+    notes = tuple(dict.fromkeys(_complete(n, src) for n in _breaking_notes(src.text) + _breaking_notes(src.bot)))
+    notes = tuple(n for n in notes if n)
     texts = tuple(dict.fromkeys(u.text for u in what))[:MAX_UNITS]
     return PRBody(
         template=detect_template(body or ""),
@@ -507,10 +508,30 @@ def parse(body: str) -> PRBody:
         marked_breaking=walk.marked_breaking,
         breaking_notes=notes,
         reverted_sha=src.reverted_sha,
+        bot=_bot_units(src.bot),
     )
 
 
+def _bot_units(text: str) -> tuple[str, ...]:
+    """Text blocks of a bot's summary (labels and noise dropped), for breaking-change cues only."""
+    if not text.strip():
+        return ()
+    out = [t for kind, t in _flat_blocks(SyntaxTreeNode(_MD.parse(text))) if kind == "text" and t and not _is_noise(t)]
+    return tuple(dict.fromkeys(out))[:MAX_UNITS]
+
+
 _USER_HEADING_NO = re.compile(r"user[- ]facing change\W*\s*\n+\s*[-*]?\s*(?:no|none|n/?a)\b", re.I)
+
+
+def _complete(note: str, src: Source) -> str:
+    """A note that ran into the dataset's 2,000-character cut keeps only its whole part."""
+    if not src.truncated or re.search(r"[.!?。！？)]$", note):
+        return note
+    tail = re.sub(r"\W+", "", (src.text + src.bot)[-40:])
+    if tail and re.sub(r"\W+", "", note).endswith(tail[-12:]):
+        cut = shorten(note, max(1, len(note) - 1))
+        return cut if cut.endswith("…") and len(cut) > 12 else ""
+    return note
 
 
 def _user_answer_is_no(text: str) -> bool:

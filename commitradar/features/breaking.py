@@ -1,0 +1,598 @@
+"""Breaking / action-needed changes: ``detect(commit, pr, title) -> Breaking | None``.
+
+A change is breaking when a user of the project must know about it or act on it when upgrading:
+a removed or renamed feature, model, CLI flag, environment variable, config key or public API; a changed
+default; a dropped version or platform; a new required version of a core toolkit or dependency (CANN,
+CUDA, torch, torch_npu, triton, vLLM, transformers, vendor SDKs, Python); a changed output, wire, file or
+checkpoint format; or a regression the PR itself reports. Plain features and fixes give None.
+
+Evidence is read, strongest first, from the author's own marks and notes (``feat!:``, ``[Breaking]``,
+``BREAKING CHANGE:`` footers, a checked "Breaking change" box, "BC-breaking" / "Breaking Changes"
+sections, bots' summaries of the diff included), from the diff when the caller supplies one, from the
+subject, from the PR's answer to "user-facing change?", from its what/why sentences, and from the paths
+(dependency pins, install docs, deleted files). Each source sentence is scored with the cue tables below;
+the best cue above its threshold wins and is returned with its sentence as evidence.
+
+The tables are data. They were written against ``data/labels/breaking.jsonl`` (real commits judged by
+hand; ``benchmarks/breaking_quality.py`` measures them) and are kept general: verbs, object words and
+dependency names, never commit-specific text.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..records import Breaking, Commit, PRBody
+from .prbody import shorten
+from .title import TitleParts, breaking_footer
+
+#: Core toolkits and dependencies whose required version matters to a user (canonical name, pattern).
+CORE_DEPENDENCIES: tuple[tuple[str, str], ...] = (
+    ("torch_npu", r"torch[-_ ]?npu"),
+    ("triton-ascend", r"triton[-_ ]ascend"),
+    ("CANN", r"cann(?=\b|\d)"),
+    ("HDK", r"hdk"),
+    ("CUDA", r"cuda(?=[\s-]?\d|\s+(?:toolkit|version|runtime|requirement)|\b(?!\s*(?:graph|arch|kernel|core|stream|ipc|"
+             r"context|home|path|malloc|memcpy|version check|event)))"),
+    ("cuDNN", r"cudnn"),
+    ("NCCL", r"nccl(?!_)"),
+    ("torch", r"(?:py)?torch(?![-_ ]?(?:npu|codec|vision|audio|ao|compile|dynamo|\.compile|run))"),
+    ("triton", r"triton(?![-_ ]?(?:ascend|backend|kernel|server|ops))"),
+    ("vLLM", r"vl+m(?![-_ ]?(?:ascend|bench|router|serve|omni|project))"),
+    ("transformers", r"transformers"),
+    ("compressed-tensors", r"compressed[-_ ]tensors"),
+    ("nvidia-cutlass-dsl", r"(?:nvidia[-_ ])?cutlass[-_ ]dsl"),
+    ("apache-tvm-ffi", r"(?:apache[-_ ])?tvm[-_ ]ffi"),
+    ("flashinfer", r"flashinfer(?![-_ ](?:jit|cubin))"),
+    ("DeepGEMM", r"deep[-_ ]?gemm"),
+    ("Python", r"python\s?3?(?=[\s.]?\d)|python(?=\s+(?:version|support))|requires[-_]python|py3\.?\d+"),
+)
+_DEP_RX = tuple((name, re.compile(rf"(?<![\w/.-])(?:{pat})", re.I)) for name, pat in CORE_DEPENDENCIES)
+_VERSION = re.compile(r"(?<![\w.])v?(\d+\.\d+(?:\.[0-9A-Za-z]+)*(?:[-+][0-9A-Za-z.]+)?)(?![\w])")
+_DEP_VERSION_CUE = re.compile(r"\b(?:to|>=|==|~=|=|at least|minimum|min|requires?|required|→|->)\s*v?\d", re.I)
+# vLLM-main pins and dates are CI bookkeeping, not a required release: "pin to 12.26", "commit 0414".
+_PIN_ONLY = re.compile(r"\b(?:commit|hash|pin|main2main\s+(?:\d{4}|commit)|nightly|main branch|to main\b|sha)\b", re.I)
+
+_PLATFORM = (r"(?:ppu|npu|mlu|musa|maca|camb|xpu|hpu|tpu|rocm|hip|cpu|310p|a2|a3|a5|ascend\s?\d*|sm_?\d+\w*|volta|turing|"
+             r"ampere|hopper|blackwell|v100|a100|h100|h20|b200|gb200|aarch64|arm64|x86(?:_64)?|windows|macos|mac|"
+             r"cu1\d{1,2}|cuda\s?1\d(?:\.\d)?)")
+
+# ------------------------------------------------------------------------------------------- cue tables
+
+_REMOVE_VERB = r"(?:remov(?:e|es|ed|ing)|drop(?:s|ped|ping)?|delet(?:e|es|ed|ing)|retir(?:e|es|ed)|sunset|kill(?:s|ed)?|" \
+               r"get rid of|eliminat(?:e|es|ed)|no longer (?:support|provide|expose|accept|read|honou?r)(?:s|ed)?)"
+_RENAME_VERB = r"(?:renam(?:e|es|ed|ing)|renaming)"
+_ENV_VAR = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){1,}\b")
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]{2,}")
+_CODE = re.compile(r"`([^`]{2,60})`")
+
+# Things a user touches: named in a removal or rename, they make it breaking.
+_USER_OBJECT = re.compile(
+    r"\b(?:env(?:ironment)?(?:\s+var(?:iable)?s?)?|envs|flags?|options?|arguments?|args?|parameters?|params?|"
+    r"config(?:uration)?s?|settings?|keys?|apis?|cli|commands?|endpoints?|backends?|models?|support|modes?|features?|"
+    r"pipelines?|scheduler|serving|interfaces?|fields?|modifiers?|registry|datasets?|integration|plugins?|engine|"
+    r"formats?|compression|utilities|utils|entry ?points?|scripts?|torchair|gradio|training|sharding|"
+    r"offload(?:ing)?|dynamic batch|overlap|protocol|transports?|loggers?)\b", re.I)
+# Things only developers see: removing them is housekeeping.
+_INTERNAL_OBJECT = re.compile(
+    r"\b(?:patch(?:es)?|monkey|code(?:s)?|files?|tests?|ut|uts|e2e|cases?|ci|jobs?|workflows?|labels?|docs?|document(?:s|ation)?|"
+    r"comments?|logs?|logging|prints?|warnings?|asserts?|assertions?|checks?|sync(?:hronization|hronize)?s?|d2h|h2d|"
+    r"copy|copies|allocations?|buffers?|casts?|ops?|operators?|kernels?|functions?|methods?|class(?:es)?|"
+    r"variables?|attributes?|imports?|headers?|includes?|branch(?:es)?|conditions?|logic|helpers?|cumsum|arange|"
+    r"transpose|wrappers?|redundan\w*|renormali[sz]ation|metadata|dummy|workarounds?|guards?|restrictions?|blockers?|"
+    r"barriers?|limitations?|overheads?|clones?|members?|instances?|reindexing|filters?|extension|spaces?|"
+    r"tolerations?|triggers?|schedule job|quotes?|outputs?|messages?|sources?|[\w-]+\.(?:cpp|cc|cu|cuh|h|hpp|c))\b", re.I)
+_HOUSEKEEPING = re.compile(r"\b(?:unused|useless|redundant|dead|duplicated?|stale|leftover|unnecessary|extra|debug|"
+                           r"temporary|tmp|invalid|incorrect|over-?strict|broken|outdated|out of date|non-portable|confusing|"
+                           r"noisy|verbose|misleading)\b", re.I)
+_DEFAULT_CHANGE = re.compile(
+    r"\b(?:(?:enabl|disabl|turn(?:ed|s)? (?:on|off)|switch|set|mak|us|chang|modif|adjust|updat|increas|decreas|"
+    r"enlarg|rais|lower|flip|restor)\w*\b[^.;]{0,60}\bby default\b|"
+    r"(?:by )?default(?:s|ed)?\s+(?:to|enabl\w*|disabl\w*|on|off)\b|"
+    r"(?:chang|modif|adjust|updat|switch|unify|unifi|increas|decreas|enlarg|rais|lower|flip)\w*\s+(?:the\s+)?"
+    r"(?:\w+\s+){0,4}default(?:s|\s+(?:value|values|behaviou?r|method|policy|mode|backend|port|protocol|size|setting|"
+    r"ttl|ratio|namespace|config))?\b|"
+    r"default\s+(?:value|behaviou?r|policy|method|backend|mode|protocol)\s+(?:of\s+\S+\s+)?(?:is\s+)?(?:now|changed|becomes)|"
+    r"default[- ](?:enable|disable)|(?:now|is)\s+(?:enabled|disabled|on|off)\s+by\s+default|"
+    r"defaults?\s+(?:changed?|is now|are now|now)\b|remov\w*\s+(?:the\s+)?default\b|\bstop\w*\s+(?:the\s+)?default\b|"
+    r"\benabl\w*\b[^.;]{0,60}\bfor (?:all|every)\b[^.;]{0,30}\b(?:deployments?|users?|models?|cases?|platforms?)\b)", re.I)
+_SUBJECT_DEFAULT = re.compile(r"\bby default\b|^\W*(?:\[[^\]]*\]\s*)*set\w*\s+(?:the\s+)?default\b", re.I)
+_DEFAULT_NOT = re.compile(r"\b(?:docstring|test case|tests?|benchmark|microbenchmark|typo|ci\b|warnings?|logs?|logging|"
+                          r"(?:keep|keeps|kept|still|remains?)\b[^.;]{0,40}\bdefault|default (?:kernel|tactic|tile|algo\w*|index))",
+                          re.I)
+_DROPPED = re.compile(
+    rf"\b(?:drop|remov|deprecat|end|stop|discontinu|retir)\w*\b(?:\s+\w+){{0,4}}?\s+"
+    rf"(?:support\s+(?:for\s+|of\s+)?|compat\w*\s+(?:with\s+|for\s+)?)?(?:the\s+)?"
+    rf"(?:(?:vl+m|python|py|torch|cuda|cann|transformers|triton)\s?v?\d+\.\d+\w*(?:\.\w+)*|v?\d+\.\d+\.\d+\w*|"
+    rf"py3\.?\d+|{_PLATFORM}\s+(?:backend|support|platform|device))|"
+    rf"\bno longer\s+(?:be\s+)?(?:support(?:ed|s)?|compatible)\s+(?:with\s+|on\s+|for\s+)?(?:the\s+)?"
+    rf"(?:(?:vl+m|python|torch|cuda|cann)\s?v?\d|{_PLATFORM}\b)|"
+    rf"\brequires?[-_]python\b|\bminimum (?:python )?version\b", re.I)
+_FORMAT = re.compile(
+    r"\b(?:(?:now|will)\s+returns?\s+(?:a\s+)?(?:lists?|tuples?|dicts?|packed|tensors?|per-token|both)\b|"
+    r"returns?\s+(?:a\s+)?(?:list|tuple)s?\s+of\s+tensors|"
+    r"(?:output|response|checkpoint|file|storage|wire|serialization|on-disk|save[d]?|kv cache|log)\s+(?:format|layout|schema)\s+"
+    r"(?:is\s+|has\s+)?(?:changed|changes|differs|is different|now)|"
+    r"(?:chang|updat|modif)\w*\s+(?:the\s+)?(?:output|response|checkpoint|file|storage|wire|serialization|saved?|return)\s+"
+    r"(?:format|layout|schema|type|value)|"
+    r"(?:checkpoints?|saved models?)\s+(?:now\s+)?(?:include|contain|store|save)s?|"
+    r"(?:final\s+)?checkpoints?\s+(?:now|will)\b|to (?:the )?final checkpoint|"
+    r"incompatible with (?:checkpoints?|files?|models?|data) (?:saved|produced|created|written))", re.I)
+_REGRESSION = re.compile(
+    r"\b(?:(?:will|may|might|could|can|does)\s+(?:introduce|cause|lead to|result in|bring)\b[^.;]{0,30}?\b"
+    r"(?:performance|perf|accuracy|throughput|latency|precision|memory)\s+(?:drop|degradation|regression|decrease|loss|increase)|"
+    r"known issues?\s*[:：]|"
+    r"(?:is|are)\s+broken\s+by\b|"
+    r"temporar\w+\s+(?:disabl|remov|freez|turn\w* off)\w*\s+(?!(?:the\s+)?(?:test|ut|case|ci|check))|"
+    r"(?:feature|function(?:ality)?|capability)\s+is\s+temporarily\s+(?:frozen|disabled|unavailable))", re.I)
+_NOT_BREAKING = re.compile(
+    r"\b(?:no (?:breaking|user-facing|api|functional) changes?|without (?:any )?(?:breaking|behaviou?r) changes?|"
+    r"backward[s]?[- ]compatib(?:le|ility) (?:is )?(?:kept|maintained|preserved)|keeps? (?:full )?backward[s]? compatib\w+|"
+    r"(?:still|remains?)\s+(?:supported|compatible|available|work)|falls? back to)\b", re.I)
+
+_USER_DIRS = re.compile(r"(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|Dockerfile[^/]*|"
+                        r"README[^/]*|installation[^/]*|install[^/]*\.md)$|^docs?/|(^|/)requirements/|"
+                        r"^\.github/workflows/[^/]*(?:release|pypi|wheel|publish)[^/]*$", re.I)
+_RELEASE_PATH = re.compile(r"^\.github/workflows/[^/]*(?:release|pypi|wheel|publish)[^/]*$", re.I)
+_CI_PATH = re.compile(r"^(\.github|\.buildkite|ci|\.ci|\.gitlab|tests?|benchmarks?)/|/tests?/|^docker/install/", re.I)
+_SOURCE_EXT = re.compile(r"\.(py|pyx|pyi|cc|cpp|cxx|c|h|hpp|hh|cu|cuh|rs|go|java|ts|js|proto)$", re.I)
+_DEPS_PATH = re.compile(r"(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|environment[^/]*\.ya?ml|"
+                        r"Dockerfile[^/]*|[^/]*\.cmake|CMakeLists\.txt)$", re.I)
+_DOCS_PATH = re.compile(r"^(docs?|examples?)/|\.(md|rst|po|ipynb)$", re.I)
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing|e2e)/|(^|/)test_[^/]*$|_test\.\w+$", re.I)
+
+SOURCE_RANK = {"footer": 0, "diff": 1, "subject": 2, "body": 3, "paths": 4}
+
+
+# --------------------------------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    score: float
+    subject: str
+    evidence: str
+    source: str
+    version: str | None = None
+    needs_deletions: bool = False  # "deprecate X": a removal only when the change mostly deletes code
+
+
+def _deps_in(text: str, repo: str = "") -> list[tuple[str, re.Match]]:
+    own = repo.rsplit("/", 1)[-1].lower()
+    out = []
+    for name, rx in _DEP_RX:
+        m = rx.search(text)
+        if m and own != name.lower():  # a project's own version is not a dependency
+            out.append((name, m))
+    return out
+
+
+def _version_after(text: str, start: int) -> str | None:
+    m = _VERSION.search(text, start)
+    if m and m.start() - start < 60:
+        return m.group(1)
+    return None
+
+
+def _object_after(text: str, end: int, words: int = 6) -> str:
+    rest = text[end:].strip(" :,-")
+    rest = re.split(r"[.;,()\[\]]|\s(?:and|to|from|in|for|because|since|which|as|so|when|with)\s", rest)[0]
+    return " ".join(rest.split()[:words]).strip("`'\" ")
+
+
+def _subject_of(text: str, kind: str, at: int = 0) -> str:
+    for rx in (_ENV_VAR, _FLAG):
+        m = rx.search(text, at)
+        if m:
+            return m.group(0)
+    m = _CODE.search(text, at)
+    if m:
+        return m.group(1)
+    return _object_after(text, at) or shorten(text, 60)
+
+
+def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue | None:
+    """``Upgrade CANN to 9.0.1`` / ``requires torch>=2.10`` / ``Bump vLLM version to v0.23.0``."""
+    verb = re.search(r"\b(?:upgrad|bump|updat|pin|requir|mov|switch|raise|rais|migrat|adopt|use[sd]?\b)\w*", text, re.I)
+    bare = not verb and source == "subject" and len(text.split()) <= 4  # "Transformers v5", "Cutlass dsl 4.5 bump"
+    if not verb and not bare:
+        return None
+    if re.search(r"\b(?:upper bound|relax|unpin|allow newer|loosen|exclude)\b|\b(?:remov|drop)\w*\b[^;]{0,30}?\brequirement",
+                 text, re.I):
+        return None
+    for name, m in _deps_in(text, repo):
+        version = _version_after(text, m.end())
+        if bare and m.start() > 0 and not re.search(r"\b(?:upgrad|bump|requir|pin)\w*", text, re.I):
+            continue
+        if name == "vLLM" and (not version or _PIN_ONLY.search(text)):
+            continue
+        if not version and not (user_paths and source == "subject" and re.search(
+                r"\b(?:upgrad|bump|requir|rais|pin)\w*|\bupdat\w*\b.*\b(?:version|bounds?|range|requirements?)\b", text, re.I)):
+            continue
+        if version and re.fullmatch(r"\d{1,2}\.\d{1,2}", version) and name == "vLLM":
+            continue  # "pin to 12.26" is a date
+        score = 2.0 + (1.0 if version else 0.0) + (0.5 if user_paths else 0.0)
+        return Cue("dependency_bump", score, name, text, source, version)
+    return None
+
+
+_STRONG_OBJECT = re.compile(r"\benv(?:ironment)?s?\b(?:\s+var(?:iable)?s?)?|\benvs\b", re.I)
+_NAMED_RELATED = re.compile(r"\b([A-Za-z][\w.-]*)\s+(?:related|specific)\s+(?:codes?|logic|files?|support)\b", re.I)
+_IDENTIFIER = re.compile(r"^(?:the\s+)?(`[^`]+`|[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[a-z]+[A-Z]\w*)"
+                         r"(?=\W|$)")
+_REPLACED = re.compile(r"\b(?:in favou?r of|instead|replaced (?:by|with)|superseded by|migrat\w+ to)\b", re.I)
+_DEPRECATED = re.compile(r"\b(?:deprecated|legacy|obsolete)\b", re.I)
+_DECLARATIVE_REMOVAL = re.compile(rf"^\W*{_REMOVE_VERB}\b|\b(?:is|are|was|were|has been|have been|gets?|got)\s+"
+                                  rf"(?:now\s+)?(?:removed|deleted|dropped|retired)\b|\b(?:removes|drops|deletes|retires)\b|"
+                                  rf"\bno longer (?:support|provide|expose|accept|read|honou?r|exist|available|needed|required)",
+                                  re.I)
+
+
+_FUNC_PARAM = re.compile(r"\b(?:param\w*|arg\w*)\s+(?:from|of|in|for)\s+(?:the\s+)?`?(?:[A-Z]\w*|\w+_\w+|\w+\(\)|"
+                         r"[a-z]+[A-Z]\w*)")
+_ADJECTIVES = re.compile(r"^(?:the|a|an|all|some|unused|useless|redundant|dead|duplicated?|stale|leftover|unnecessary|extra|"
+                         r"old|legacy|deprecated|obsolete|remaining|related|[A-Za-z]\b)$", re.I)
+
+
+def _head_is_internal(tail: str) -> bool:
+    """The removed thing, read as its first clause: does it start or end with a developer-only noun?"""
+    clause = re.split(r"[,;.(]|\s(?:and|from|in|of|for|to|with|because|since|as|which)\s", tail.strip(" :"), maxsplit=1)[0]
+    words = [w.strip("`'\"") for w in clause.split() if not _ADJECTIVES.match(w.strip("`'\""))]
+    if not words:
+        return False
+    return bool(_INTERNAL_OBJECT.fullmatch(words[0]) or _INTERNAL_OBJECT.fullmatch(words[-1]))
+
+
+def _removal_cue(text: str, m: re.Match, source: str) -> Cue:
+    tail = text[m.end():]
+    strong = bool(_ENV_VAR.search(tail) or _FLAG.search(tail) or _STRONG_OBJECT.search(tail))
+    func_param = bool(_FUNC_PARAM.search(tail))
+    user = bool(_USER_OBJECT.search(tail)) and not func_param
+    related = _NAMED_RELATED.search(tail)
+    ident = _IDENTIFIER.match(tail.strip(" :"))
+    # a function-like lowerCamel name (getFoo) is usually code; a snake_case / CamelCase / quoted name, a thing
+    named = bool(related) or bool(ident and not re.fullmatch(r"`?[a-z]+[A-Z]\w*`?", ident.group(1)))
+    deprecated = bool(_DEPRECATED.search(text))
+    internal_head = _head_is_internal(tail) and not related
+    score = 1.0 + (2.5 if strong else 1.5 if user else 0.0) + (1.5 if named else 0.0)
+    if internal_head and not (strong or deprecated):
+        score -= 2.0 + (1.5 if user else 0.0) + (1.5 if named else 0.0)
+    elif _INTERNAL_OBJECT.search(tail) and not (strong or user or named or deprecated):
+        score -= 2.0
+    if _HOUSEKEEPING.search(text) and not (strong or (not func_param and re.search(
+            r"\b(?:option|config\w*|param\w*|argument)s?\b", tail, re.I))):
+        score -= 2.0
+    if deprecated:
+        score += 1.5
+    if _REPLACED.search(text):
+        score += 1.0
+    if re.search(r"\bno longer (?:support|accept|expose|provide)", text, re.I):
+        score += 1.0
+    subject = related.group(1) if related else _subject_of(text, "removal", m.end())
+    return Cue("removal", score, subject, text, source)
+
+
+def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -> list[Cue]:
+    """Every breaking cue in one sentence (subject line, footer, PR sentence), with a raw score."""
+    out: list[Cue] = []
+    if not text or len(text) < 6:
+        return out
+    body = source == "body"
+    m = _DROPPED.search(text)
+    if m and not re.search(r"\b(?:requirement|constraint|restriction|limit|pin|upper bound)s?\b", text, re.I):
+        version = _version_after(text, m.start())
+        out.append(Cue("dropped_support", 3.0, _dropped_subject(text, m), text, source, version))
+    m = re.search(rf"\b{_RENAME_VERB}\b", text, re.I)
+    if m:
+        tail = text[m.end():]
+        score = 1.0
+        if _ENV_VAR.search(text) or _FLAG.search(text):
+            score += 2.0
+        if _USER_OBJECT.search(text):
+            score += 1.5
+        if _CODE.search(tail) or re.search(r"\b[a-z]\w*\s+(?:to|->|→)\s+`?[a-z]\w*", tail):
+            score += 1.5
+        if _INTERNAL_OBJECT.search(tail) and not (_ENV_VAR.search(text) or _FLAG.search(text)):
+            score -= 2.0
+        if re.search(r"\b(?:back|typo|internal|device type|classes|files?|folders?|directory|module)\b", text, re.I):
+            score -= 1.5
+        out.append(Cue("rename", score, _subject_of(text, "rename", m.end()), text, source))
+    m = re.search(rf"\b{_REMOVE_VERB}\b", text, re.I)
+    if m and (not body or _DECLARATIVE_REMOVAL.search(text)):
+        out.append(_removal_cue(text, m, source))
+    m = re.search(r"\bdeprecat(?:e|es|ed|ing)\b", text, re.I)
+    if m and not out or m and all(c.kind != "removal" for c in out):
+        cue = _removal_cue(text, m, source)
+        out.append(Cue("removal", cue.score, cue.subject, text, source, needs_deletions=True))
+    m = _DEFAULT_CHANGE.search(text) or (None if body else _SUBJECT_DEFAULT.search(text))
+    if m and not _DEFAULT_NOT.search(text):
+        score = 3.0
+        if re.search(r"\b(?:fix|correct)\w*\b", text, re.I) and not re.search(r"\bchang\w*\b", text, re.I):
+            score -= 2.0
+        if body and re.search(r"\b(?:new|add\w*|introduc\w*|opt-?in|optional\w*|(?:can|must|needs? to) be enabled|to enable)\b",
+                              text, re.I):
+            score -= 2.0
+        out.append(Cue("default_change", score - (0.5 if body else 0.0), _default_subject(text, m), text, source))
+    cue = dependency_cue(text, source, repo, user_paths)
+    if cue:
+        out.append(cue)
+    m = _FORMAT.search(text)
+    if m:
+        out.append(Cue("format_change", 3.0, _object_after(text, 0, 8), text, source))
+    m = _REGRESSION.search(text)
+    if m and not re.search(r"\b(?:fix(?:es|ed)?|resolv\w*|recover\w*|avoid\w*|prevent\w*)\b[^.]{0,40}\b(?:regression|degradation|drop)\b",
+                           text, re.I):
+        self_report = re.search(r"\b(?:this|the) (?:pr|change|patch|commit|update|upgrade|fix)\b|^\W*(?:it|this)\b|known issue|"
+                                r"broken by|temporar", text, re.I)
+        if re.search(r"\b(?:tests?|ut|e2e|cases?|ci|skip\w*)\b", text, re.I) and not re.search(r"known issue", text, re.I):
+            self_report = None
+        if self_report or not body:
+            out.append(Cue("regression", 3.0, shorten(text, 80), text, source))
+    if body:
+        out = [Cue(c.kind, c.score - 0.5, c.subject, c.evidence, c.source, c.version, c.needs_deletions) for c in out]
+    return out
+
+
+def _dropped_subject(text: str, m: re.Match) -> str:
+    seg = text[m.start():m.end()]
+    dep = _deps_in(seg)
+    version = _version_after(seg, 0)
+    if dep and version:
+        return f"{dep[0][0]} {version}"
+    plat = re.search(_PLATFORM, seg, re.I)
+    if plat and not version:
+        return plat.group(0)
+    if version:
+        return version
+    return _object_after(text, m.end()) or seg
+
+
+def _default_subject(text: str, m: re.Match) -> str:
+    for rx in (_ENV_VAR, _FLAG):
+        hit = rx.search(text)
+        if hit:
+            return hit.group(0)
+    code = _CODE.search(text)
+    if code:
+        return code.group(1)
+    before = text[: m.start()]
+    words = re.sub(r"^\W*(?:\[[^\]]*\]\s*)*", "", before).split()
+    if words and len(words) <= 8:
+        return " ".join(words).strip(" :")
+    return _object_after(text, m.end()) or shorten(text, 60)
+
+
+# ------------------------------------------------------------------------------------------------ diff
+
+_DIFF_FILE = re.compile(r"^diff --git a/(\S+) b/(\S+)", re.M)
+_REQ_LINE = re.compile(r"""^\s*["']?([A-Za-z][\w.-]*)\s*(?:\[[^\]]*\])?\s*(==|>=|~=|<=|>|<|=)\s*["']?v?([0-9][\w.+-]*)""")
+_ARG_FLAG = re.compile(r"""add_argument\(\s*["'](--[a-z][a-z0-9-]+)["']""")
+_ENV_READ = re.compile(r"""(?:getenv|environ(?:\.get)?|get_env\w*|env_\w+)\s*[\(\[]\s*["']([A-Z][A-Z0-9_]{3,})["']|^\s*["']([A-Z][A-Z0-9_]{3,})["']\s*:""")
+_DEFAULT_ASSIGN = re.compile(r"""(?:^\s*([a-z_][a-z0-9_]*)\s*:\s*[\w\[\]., |]+\s*=\s*(.+?)\s*,?\s*$)|(?:default\s*=\s*([^,)]+))""")
+
+
+def diff_cues(diff: str, repo: str = "") -> list[Cue]:
+    """Cues from a unified diff: changed dependency pins, removed/renamed CLI flags and environment variables,
+    changed defaults of configuration fields."""
+    out: list[Cue] = []
+    for path, removed, added in _diff_files(diff):
+        name = path.rsplit("/", 1)[-1]
+        if _TEST_PATH.search(path) or _DOCS_PATH.search(path):
+            continue
+        if _DEPS_PATH.search(path):
+            out.extend(_pin_cues(path, removed, added, repo))
+        flags_out = {m.group(1) for ln in removed for m in _ARG_FLAG.finditer(ln)}
+        flags_in = {m.group(1) for ln in added for m in _ARG_FLAG.finditer(ln)}
+        gone = sorted(flags_out - flags_in)
+        new = sorted(flags_in - flags_out)
+        for flag in gone:
+            kind = "rename" if new else "removal"
+            ev = f"{path}: {flag} " + (f"→ {new[0]}" if new else "removed")
+            out.append(Cue(kind, 4.0, flag, ev, "diff"))
+        env_out = {g for ln in removed for m in _ENV_READ.finditer(ln) for g in m.groups() if g}
+        env_in = {g for ln in added for m in _ENV_READ.finditer(ln) for g in m.groups() if g}
+        for var in sorted(env_out - env_in):
+            if name.endswith((".py", ".cc", ".cpp", ".h", ".rs", ".go")):
+                newer = sorted(env_in - env_out)
+                kind = "rename" if newer else "removal"
+                ev = f"{path}: {var} " + (f"→ {newer[0]}" if newer else "no longer read")
+                out.append(Cue(kind, 4.0, var, ev, "diff"))
+        out.extend(_default_cues(path, removed, added))
+    return out
+
+
+def _diff_files(diff: str) -> Iterable[tuple[str, list[str], list[str]]]:
+    parts = _DIFF_FILE.split(diff)
+    for i in range(1, len(parts) - 2, 3):
+        path, body = parts[i + 1], parts[i + 2]
+        removed = [ln[1:] for ln in body.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+        added = [ln[1:] for ln in body.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+        yield path, removed, added
+
+
+def _pin_cues(path: str, removed: list[str], added: list[str], repo: str) -> list[Cue]:
+    def pins(lines: list[str]) -> dict[str, tuple[str, str]]:
+        found = {}
+        for ln in lines:
+            m = _REQ_LINE.match(ln.replace("ARG ", "").replace("ENV ", ""))
+            if m:
+                found[m.group(1).lower()] = (m.group(2), m.group(3))
+        return found
+
+    before, after = pins(removed), pins(added)
+    out = []
+    for pkg, (op, version) in after.items():
+        old = before.get(pkg)
+        if not old or old[1] == version:
+            continue
+        dep = next((n for n, rx in _DEP_RX if rx.fullmatch(pkg) or rx.fullmatch(pkg.replace("_", "-"))), None)
+        if dep is None:
+            continue
+        kind = "dropped_support" if dep == "Python" else "dependency_bump"
+        out.append(Cue(kind, 4.0, dep, f"{path}: {pkg}{old[0]}{old[1]} → {pkg}{op}{version}", "diff", version))
+    m_old = next((re.search(r"requires-python\s*=\s*[\"']([^\"']+)", ln) for ln in removed if "requires-python" in ln), None)
+    m_new = next((re.search(r"requires-python\s*=\s*[\"']([^\"']+)", ln) for ln in added if "requires-python" in ln), None)
+    if m_old and m_new and m_old.group(1) != m_new.group(1):
+        version = _version_after(m_new.group(1), 0)
+        out.append(Cue("dropped_support", 4.0, "Python", f"{path}: requires-python {m_old.group(1)} → {m_new.group(1)}",
+                       "diff", version))
+    return out
+
+
+def _default_cues(path: str, removed: list[str], added: list[str]) -> list[Cue]:
+    if not path.endswith(".py"):
+        return []
+
+    def defaults(lines: list[str]) -> dict[str, str]:
+        found = {}
+        for ln in lines:
+            m = re.match(r"^\s*([a-z_][a-z0-9_]*)\s*:\s*[\w\[\]., |\"']+?\s*=\s*(.+?)\s*$", ln)
+            if m and not m.group(2).startswith(("field(", "lambda")):
+                found[m.group(1)] = m.group(2).rstrip(",")
+                continue
+            m = re.search(r"""add_argument\(\s*["'](--[a-z][a-z0-9-]+)["'].*?default\s*=\s*([^,)]+)""", ln)
+            if m:
+                found[m.group(1)] = m.group(2).strip()
+        return found
+
+    before, after = defaults(removed), defaults(added)
+    return [Cue("default_change", 3.5, key, f"{path}: {key} default {before[key]} → {value}", "diff")
+            for key, value in after.items() if key in before and before[key] != value and not key.startswith("_")]
+
+
+# ---------------------------------------------------------------------------------------------- detect
+
+THRESHOLD = {"removal": 3.0, "rename": 2.5, "default_change": 2.5, "dropped_support": 2.5, "dependency_bump": 2.5,
+             "format_change": 2.5, "regression": 2.5}
+_KIND_ORDER = ("dropped_support", "dependency_bump", "removal", "rename", "default_change", "format_change", "regression")
+_FIXY = re.compile(r"^\W*(?:fix|fixes|fixed|hotfix|bugfix|correct)\b", re.I)
+
+
+def _paths_facts(commit: Commit) -> dict:
+    paths = [f.path for f in commit.files]
+    n = max(1, len(paths))
+    runtime = [p for p in paths if _SOURCE_EXT.search(p) and not (_TEST_PATH.search(p) or _DOCS_PATH.search(p)
+                                                                      or _CI_PATH.search(p) or p.startswith(("docker/", "k8s/")))]
+    return {
+        "user_install": any(_USER_DIRS.search(p) and (not _CI_PATH.search(p) or _RELEASE_PATH.search(p)) for p in paths),
+        "deps_files": any(_DEPS_PATH.search(p) and not _CI_PATH.search(p) for p in paths),
+        "runtime": bool(runtime),
+        "docs_only": bool(paths) and all(_DOCS_PATH.search(p) for p in paths),
+        "tests_or_ci_only": bool(paths) and all((_TEST_PATH.search(p) or _CI_PATH.search(p)) and not _RELEASE_PATH.search(p)
+                                                for p in paths),
+        "deleted_share": sum(1 for f in commit.files if f.added == 0 and (f.deleted or 0) > 0) / n,
+        "mostly_deletions": commit.deleted > 2 * max(1, commit.added),
+    }
+
+
+def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | None = None) -> list[Cue]:
+    """All cues for a commit, each scored in context (paths, the PR's own answer, the commit's type)."""
+    title_text = title.title if isinstance(title, TitleParts) else str(title)
+    tags = set(title.tags) if isinstance(title, TitleParts) else set()
+    ctype = title.conventional_type if isinstance(title, TitleParts) else None
+    scope = (title.conventional_scope or "").lower() if isinstance(title, TitleParts) else None
+    facts = _paths_facts(commit)
+    repo = commit.repo
+    cues: list[Cue] = []
+    marked = (isinstance(title, TitleParts) and title.breaking) or pr.marked_breaking
+    footer = breaking_footer(commit.body)
+    for note in ((footer,) if footer else ()) + pr.breaking_notes:
+        found = text_cues(note, "footer", repo, facts["user_install"])
+        best = max(found, key=lambda c: c.score, default=None)
+        kind = best.kind if best and best.score > 1.0 else _guess_kind(note)
+        cues.append(Cue(kind, 5.0, best.subject if best else _subject_of(note, kind), note, "footer",
+                        best.version if best else None))
+    if marked:
+        found = text_cues(title_text, "subject", repo, facts["user_install"])
+        best = max(found, key=lambda c: c.score, default=None)
+        kind = best.kind if best and best.score > 1.0 else _guess_kind(title_text)
+        cues.append(Cue(kind, 5.0, best.subject if best else title_text, commit.subject, "subject"))
+    if diff:
+        cues.extend(diff_cues(diff, repo))
+    for cue in text_cues(title_text, "subject", repo, facts["user_install"]):
+        cues.append(_in_context(cue, facts, pr, tags, ctype, title_text, scope))
+    said = pr.user_facing_text[:3] if pr.user_facing != "no" else ()
+    for sentence in said:
+        for cue in text_cues(sentence, "body", repo, facts["user_install"]):
+            cues.append(_in_context(Cue(cue.kind, cue.score + 0.5, cue.subject, cue.evidence, "body", cue.version),
+                                    facts, pr, tags, ctype, title_text, scope))
+    for sentence in pr.what[:8] + pr.bot[:12]:
+        for cue in text_cues(sentence, "body", repo, facts["user_install"]):
+            strong = cue.kind in ("removal", "rename") and (_ENV_VAR.search(sentence) or _FLAG.search(sentence)
+                                                             or "no longer" in sentence.lower())
+            if cue.kind in ("regression", "format_change", "dropped_support", "default_change") or strong or cue.score >= 4.0:
+                cues.append(_in_context(cue, facts, pr, tags, ctype, title_text, scope))
+    return cues
+
+
+def _guess_kind(text: str) -> str:
+    low = text.lower()
+    for kind, words in (("format_change", ("now accept", "signature", " now take", "now return", "return type")),
+                        ("rename", ("renam", " instead of ", "replac")), ("default_change", ("default",)),
+                        ("format_change", ("format", "return", "layout", "schema")),
+                        ("dependency_bump", ("require", "upgrade", "version")), ("removal", ("remov", "delet", "drop"))):
+        if any(w in low for w in words):
+            return kind
+    return "removal"
+
+
+def _in_context(cue: Cue, facts: dict, pr: PRBody, tags: set[str], ctype: str | None, title: str,
+                scope: str | None = None) -> Cue:
+    score = cue.score
+    kind = cue.kind
+    if facts["tests_or_ci_only"] and kind != "regression":
+        score -= 3.0
+    if facts["docs_only"] and kind in ("dependency_bump", "default_change", "format_change", "rename", "dropped_support"):
+        score -= 2.5
+    if kind == "removal":
+        if cue.needs_deletions:
+            score += 1.0 if facts["mostly_deletions"] else -3.0
+        elif facts["deleted_share"] >= 0.3 or facts["mostly_deletions"]:
+            score += 0.5
+        if facts["docs_only"] and (cue.source == "subject" or "no longer" not in cue.evidence.lower()):
+            score -= 2.5
+        elif not facts["runtime"] and not facts["docs_only"]:
+            score -= 1.5
+    if kind == "dependency_bump" and facts["deps_files"]:
+        score += 0.5
+    if pr.user_facing == "yes" and kind in ("removal", "rename", "default_change", "format_change"):
+        score += 1.0
+    if pr.user_facing == "no":
+        score -= {"removal": 1.5, "rename": 1.5, "format_change": 1.5, "default_change": 0.5}.get(kind, 0.0)
+    if tags & {"test", "ci", "docs", "doc"} and kind not in ("dependency_bump", "dropped_support"):
+        score -= 1.0
+    if (ctype in ("test", "ci", "docs", "style") or "ci" in tags or scope == "ci") and kind == "dependency_bump" \
+            and not facts["user_install"]:
+        score -= 2.0
+    if kind in ("removal", "rename") and _FIXY.search(title) and cue.source == "subject":
+        score -= 1.0
+    if kind in ("rename", "removal") and (any("refactor" in t for t in tags) or ctype == "refactor") and cue.source == "subject":
+        score -= 1.0
+    if any(_NOT_BREAKING.search(t) for t in pr.user_facing_text[:2]) and kind != "dependency_bump":
+        score -= 1.5
+    return Cue(kind, score, cue.subject, cue.evidence, cue.source, cue.version)
+
+
+def pick(cues: Iterable[Cue]) -> Cue | None:
+    """The strongest cue above its kind's threshold (ties: author marks, diff, subject, body; then kind order)."""
+    above = [c for c in cues if c.score >= THRESHOLD[c.kind]]
+    if not above:
+        return None
+    return max(above, key=lambda c: (c.score, -SOURCE_RANK[c.source], -_KIND_ORDER.index(c.kind)))
+
+
+def detect(commit: Commit, pr: PRBody, title: TitleParts | str,
+           diff: str | Callable[[Commit], str | None] | None = None) -> Breaking | None:
+    """The breaking / action-needed change of ``commit``, or None. ``diff`` is the unified diff text, or a
+    loader called with the commit (the caller decides whether reading the repository is worth it)."""
+    text = diff(commit) if callable(diff) else diff
+    best = pick(candidates(commit, pr, title, text))
+    if best is None:
+        return None
+    return Breaking(kind=best.kind, subject=shorten(best.subject, 80) or best.kind, evidence=shorten(best.evidence, 300),
+                    source=best.source, version=best.version)
+
+
+__all__ = ["detect", "candidates", "pick", "text_cues", "diff_cues", "Cue", "CORE_DEPENDENCIES", "THRESHOLD"]
