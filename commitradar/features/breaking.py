@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..records import Breaking, Commit, PRBody
 from .prbody import shorten
@@ -63,7 +63,10 @@ _PLATFORM = (r"(?:ppu|npu|mlu|musa|maca|camb|xpu|hpu|tpu|rocm|hip|cpu|310p|a2|a3
 _REMOVE_VERB = r"(?:remov(?:e|es|ed|ing)|drop(?:s|ped|ping)?|delet(?:e|es|ed|ing)|retir(?:e|es|ed)|sunset|kill(?:s|ed)?|" \
                r"get rid of|eliminat(?:e|es|ed)|no longer (?:support|provide|expose|accept|read|honou?r)(?:s|ed)?)"
 _RENAME_VERB = r"(?:renam(?:e|es|ed|ing)|renaming)"
-_ENV_VAR = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){1,}\b")
+_ENV_VAR = re.compile(
+    r"(?<![.\w])(?:(?:VLLM|MC|FLASHINFER|LMDEPLOY|TLLM|TRTLLM|HF|CUDA|NCCL|HCCL|ASCEND|PYTORCH|TORCH|MOONCAKE|SGLANG|DYN|"
+    r"TM|TURBOMIND|LLMCOMPRESSOR|OMP|NVSHMEM|UCX|FI|TRANSFORMERS|PYTHON|COMPILE|WITH|USE|ENABLE|DISABLE)_[A-Z0-9_]+|"
+    r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,})\b")
 _FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]{2,}")
 _CODE = re.compile(r"`([^`]{2,60})`")
 
@@ -135,7 +138,8 @@ _USER_DIRS = re.compile(r"(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.py
                         r"README[^/]*|installation[^/]*|install[^/]*\.md)$|^docs?/|(^|/)requirements/|"
                         r"^\.github/workflows/[^/]*(?:release|pypi|wheel|publish)[^/]*$", re.I)
 _RELEASE_PATH = re.compile(r"^\.github/workflows/[^/]*(?:release|pypi|wheel|publish)[^/]*$", re.I)
-_CI_PATH = re.compile(r"^(\.github|\.buildkite|ci|\.ci|\.gitlab|tests?|benchmarks?)/|/tests?/|^docker/install/", re.I)
+_CI_PATH = re.compile(r"^(\.github|\.buildkite|ci|\.ci|\.gitlab|tests?|benchmarks?)/|/tests?/|^docker/install/|"
+                      r"^(\.pre-commit-config\.yaml|\.clang-format|\.flake8|ruff\.toml|\.yapfignore|codecov\.yml|format\.sh)$", re.I)
 _SOURCE_EXT = re.compile(r"\.(py|pyx|pyi|cc|cpp|cxx|c|h|hpp|hh|cu|cuh|rs|go|java|ts|js|proto)$", re.I)
 _DEPS_PATH = re.compile(r"(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|environment[^/]*\.ya?ml|"
                         r"Dockerfile[^/]*|[^/]*\.cmake|CMakeLists\.txt)$", re.I)
@@ -196,6 +200,10 @@ def _subject_of(text: str, kind: str, at: int = 0) -> str:
 def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue | None:
     """``Upgrade CANN to 9.0.1`` / ``requires torch>=2.10`` / ``Bump vLLM version to v0.23.0``."""
     verb = re.search(r"\b(?:upgrad|bump|updat|pin|requir|mov|switch|raise|rais|migrat|adopt|use[sd]?\b)\w*", text, re.I)
+    added = re.search(r"\badd\w*\s+`?([A-Za-z][\w.-]*)`?(?:\s+\S+){0,2}?\s+(?:to|in|into)\s+(?:the\s+)?(?:\w+\s+){0,2}"
+                      r"(?:requirements?|dependencies|install_requires|pyproject)\b", text, re.I)
+    if added and user_paths:
+        return Cue("dependency_bump", 3.0, added.group(1), text, source, _version_after(text, added.end(1)))
     bare = not verb and source == "subject" and len(text.split()) <= 4  # "Transformers v5", "Cutlass dsl 4.5 bump"
     if not verb and not bare:
         return None
@@ -247,13 +255,16 @@ def _head_is_internal(tail: str) -> bool:
 
 def _removal_cue(text: str, m: re.Match, source: str) -> Cue:
     tail = text[m.end():]
-    strong = bool(_ENV_VAR.search(tail) or _FLAG.search(tail) or _STRONG_OBJECT.search(tail))
+    # the env var / flag must be what is removed, not where something is removed from
+    head = re.split(r"\s(?:from|in|of|for|when|with|to|on|inside|within)\s", tail, maxsplit=1)[0]
+    strong = bool(_ENV_VAR.search(head) or _FLAG.search(head) or _STRONG_OBJECT.search(head))
     func_param = bool(_FUNC_PARAM.search(tail))
     user = bool(_USER_OBJECT.search(tail)) and not func_param
     related = _NAMED_RELATED.search(tail)
     ident = _IDENTIFIER.match(tail.strip(" :"))
     # a function-like lowerCamel name (getFoo) is usually code; a snake_case / CamelCase / quoted name, a thing
-    named = bool(related) or bool(ident and not re.fullmatch(r"`?[a-z]+[A-Z]\w*`?", ident.group(1)))
+    named = bool(related) or bool(ident and not re.fullmatch(r"`?[a-z]+[A-Z]\w*`?", ident.group(1))
+                                  and not re.match(r"`?(?:patch|test|tmp|debug)_|.*_(?:test|patch)\b", ident.group(1)))
     deprecated = bool(_DEPRECATED.search(text))
     internal_head = _head_is_internal(tail) and not related
     score = 1.0 + (2.5 if strong else 1.5 if user else 0.0) + (1.5 if named else 0.0)
@@ -274,16 +285,24 @@ def _removal_cue(text: str, m: re.Match, source: str) -> Cue:
     return Cue("removal", score, subject, text, source)
 
 
+_ELSEWHERE = re.compile(r"\b(?:broken by|caused by|introduced (?:by|in)|previously|before this|used to|"
+                        r"will (?:no longer|be removed|be deprecated)|deprecation warnings?|hard-?coded)\b|#\d+\s+(?:changed|introduced)",
+                        re.I)
+
+
 def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -> list[Cue]:
     """Every breaking cue in one sentence (subject line, footer, PR sentence), with a raw score."""
     out: list[Cue] = []
     if not text or len(text) < 6:
         return out
     body = source == "body"
+    if body and _ELSEWHERE.search(text):
+        return out  # about another change, an earlier state, or a plan
     m = _DROPPED.search(text)
     if m and not re.search(r"\b(?:requirement|constraint|restriction|limit|pin|upper bound)s?\b", text, re.I):
         version = _version_after(text, m.start())
-        out.append(Cue("dropped_support", 3.0, _dropped_subject(text, m), text, source, version))
+        score = 3.0 - (2.0 if not body and re.search(r"\bunsupported\b", text, re.I) else 0.0)
+        out.append(Cue("dropped_support", score, _dropped_subject(text, m), text, source, version))
     m = re.search(rf"\b{_RENAME_VERB}\b", text, re.I)
     if m:
         tail = text[m.end():]
@@ -301,7 +320,14 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
         out.append(Cue("rename", score, _subject_of(text, "rename", m.end()), text, source))
     m = re.search(rf"\b{_REMOVE_VERB}\b", text, re.I)
     if m and (not body or _DECLARATIVE_REMOVAL.search(text)):
-        out.append(_removal_cue(text, m, source))
+        cue = _removal_cue(text, m, source)
+        tail = text[m.end():]
+        if body and not (_ENV_VAR.search(tail) or _FLAG.search(tail) or _STRONG_OBJECT.search(tail)
+                         or _USER_OBJECT.search(tail) or "no longer" in text.lower()):
+            cue = replace(cue, score=cue.score - 2.0)
+        if not body and re.search(r"\bto (?:avoid|fix|prevent|resolve|work ?around)\b", text, re.I):
+            cue = replace(cue, score=cue.score - 1.0)
+        out.append(cue)
     m = re.search(r"\bdeprecat(?:e|es|ed|ing)\b", text, re.I)
     if m and not out or m and all(c.kind != "removal" for c in out):
         cue = _removal_cue(text, m, source)
@@ -313,6 +339,9 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
             score -= 2.0
         if body and re.search(r"\b(?:new|add\w*|introduc\w*|opt-?in|optional\w*|(?:can|must|needs? to) be enabled|to enable)\b",
                               text, re.I):
+            score -= 2.0
+        if body and re.search(r"\b(?:is|are|remains?|stays?)\s+(?:disabled|off|not enabled)\s+by default\b", text, re.I) \
+                and not re.search(r"\b(?:now|no longer)\b", text, re.I):
             score -= 2.0
         out.append(Cue("default_change", score - (0.5 if body else 0.0), _default_subject(text, m), text, source))
     cue = dependency_cue(text, source, repo, user_paths)
@@ -331,7 +360,7 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
         if self_report or not body:
             out.append(Cue("regression", 3.0, shorten(text, 80), text, source))
     if body:
-        out = [Cue(c.kind, c.score - 0.5, c.subject, c.evidence, c.source, c.version, c.needs_deletions) for c in out]
+        out = [replace(c, score=c.score - 0.5) for c in out]
     return out
 
 
@@ -516,13 +545,12 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
     said = pr.user_facing_text[:3] if pr.user_facing != "no" else ()
     for sentence in said:
         for cue in text_cues(sentence, "body", repo, facts["user_install"]):
-            cues.append(_in_context(Cue(cue.kind, cue.score + 0.5, cue.subject, cue.evidence, "body", cue.version),
-                                    facts, pr, tags, ctype, title_text, scope))
+            cues.append(_in_context(replace(cue, score=cue.score + 0.5), facts, pr, tags, ctype, title_text, scope))
     for sentence in pr.what[:8] + pr.bot[:12]:
         for cue in text_cues(sentence, "body", repo, facts["user_install"]):
             strong = cue.kind in ("removal", "rename") and (_ENV_VAR.search(sentence) or _FLAG.search(sentence)
                                                              or "no longer" in sentence.lower())
-            if cue.kind in ("regression", "format_change", "dropped_support", "default_change") or strong or cue.score >= 4.0:
+            if cue.kind in ("regression", "format_change", "dropped_support", "default_change") or strong:
                 cues.append(_in_context(cue, facts, pr, tags, ctype, title_text, scope))
     return cues
 
@@ -572,7 +600,7 @@ def _in_context(cue: Cue, facts: dict, pr: PRBody, tags: set[str], ctype: str | 
         score -= 1.0
     if any(_NOT_BREAKING.search(t) for t in pr.user_facing_text[:2]) and kind != "dependency_bump":
         score -= 1.5
-    return Cue(kind, score, cue.subject, cue.evidence, cue.source, cue.version)
+    return replace(cue, score=score)
 
 
 def pick(cues: Iterable[Cue]) -> Cue | None:

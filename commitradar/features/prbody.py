@@ -530,7 +530,10 @@ def _complete(note: str, src: Source) -> str:
     tail = re.sub(r"\W+", "", (src.text + src.bot)[-40:])
     if tail and re.sub(r"\W+", "", note).endswith(tail[-12:]):
         cut = shorten(note, max(1, len(note) - 1))
-        return cut if cut.endswith("…") and len(cut) > 12 else ""
+        if cut.endswith("…") and len(cut) > 12:
+            return cut
+        words = note.split()[:-1]  # too short for a clause: keep its whole words, say it goes on
+        return " ".join(words) + " …" if words else ""
     return note
 
 
