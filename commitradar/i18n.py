@@ -52,6 +52,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "revert_sha_only": "回滚此前的提交 {sha}。",
         "revert_unknown": "回滚此前的一次提交（提交信息未说明是哪一次）。",
         "user_facing_said": "PR 说明的用户可见变更：“{text}”",
+        # breaking / action-needed changes: what the user must know or do ({subject} is quoted source text)
+        "breaking_removal": "已移除 {subject}：升级前确认配置、脚本与代码不再使用它。",
+        "breaking_rename": "{subject} 已改名：升级时同步修改配置、脚本或调用代码。",
+        "breaking_default_change": "{subject} 的默认行为已改变：依赖旧默认值的部署需显式设置。",
+        "breaking_dropped_support": "不再支持 {subject}：仍在使用它的环境需先升级，或停留在旧版本。",
+        "breaking_dependency_bump": "依赖要求提高：升级前核对 {subject} 的版本。",
+        "breaking_dependency_bump_version": "依赖要求提高：{subject} 需升级到 {version}。",
+        "breaking_format_change": "{subject} 的输出、接口或文件格式已改变：读取或调用它的代码需相应调整。",
+        "breaking_regression": "PR 自述的已知问题：{subject}；升级前评估是否影响你的场景。",
     },
     "en": {
         "title": "Daily update report ({label})",
@@ -102,6 +111,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "revert_sha_only": "Reverts the earlier commit {sha}.",
         "revert_unknown": "Reverts an earlier commit (the message does not say which).",
         "user_facing_said": "User-facing change, per the PR: \"{text}\"",
+        "breaking_removal": "{subject} is removed: make sure your configs, scripts and code no longer use it before upgrading.",
+        "breaking_rename": "{subject} is renamed: update configs, scripts or calling code when upgrading.",
+        "breaking_default_change": "The default of {subject} changed: set it explicitly if your deployment relies on the old default.",
+        "breaking_dropped_support": "{subject} is no longer supported: upgrade that environment first, or stay on an older release.",
+        "breaking_dependency_bump": "Raises the {subject} requirement: check the installed version before upgrading.",
+        "breaking_dependency_bump_version": "Requires {subject} {version}: upgrade it before, or together with, this change.",
+        "breaking_format_change": "The output, interface or file format of {subject} changed: adjust the code that reads or calls it.",
+        "breaking_regression": "Known issue the PR reports: {subject}; check whether it affects you before upgrading.",
     },
 }
 

@@ -23,11 +23,15 @@ from commitradar.features.paths import (
 from commitradar.features.title import (
     CONVENTIONAL_TYPES,
     TAG_ALIASES,
+    breaking_footer,
     is_dependency_bump,
     is_merge_subject,
     is_revert,
     normalize_tag,
+    parse_conventional,
+    parse_footers,
     parse_pr_number,
+    parse_revert,
     parse_title,
     split_tag,
 )
@@ -191,6 +195,67 @@ def test_conventional_round_trip(ctype, scope, bang, title_words, tags):
 def test_aliases_normalize_case_and_space(alias):
     assert normalize_tag(alias.upper()) == TAG_ALIASES[alias]
     assert normalize_tag(f"  {alias}  ") == TAG_ALIASES[alias]
+
+
+# ------------------------------------------------------------------------------ one change-type parser
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("feat(model)!: add X", ("feat", "model", True, "add X")),
+    ("fix: y", ("fix", None, False, "y")),
+    ("  Perf : faster", ("perf", None, False, "faster")),
+    ("ci/build: pin", ("ci/build", None, False, "pin")),
+    ("chore(deps-dev)!: bump z", ("chore", "deps-dev", True, "bump z")),
+    ("[Bugfix] x", None),
+    ("no prefix here", None),
+    ("Update: something", ("update", None, False, "something")),  # callers decide whether the word is a type
+])
+def test_parse_conventional(text, expected):
+    conv = parse_conventional(text)
+    assert (conv and (conv.type, conv.scope, conv.breaking, conv.description)) == expected
+
+
+def test_labels_read_change_types_with_the_same_parser():
+    from commitradar.labels.importer import change_type_from_subject
+
+    assert change_type_from_subject(" perf: optimize memory for mtp (#2713)") == "performance"
+    assert change_type_from_subject("fix(kv-router)!: keep x") == "bugfix"
+    assert change_type_from_subject("chore(deps): bump x") == "deps_config"
+
+
+def test_footers_and_breaking_change():
+    body = "Text.\n\nBREAKING CHANGE: `--x` is gone\n  continued here\nSigned-off-by: A <a@b.c>\n"
+    assert parse_footers(body) == (("BREAKING CHANGE", "`--x` is gone continued here"), ("Signed-off-by", "A <a@b.c>"))
+    assert breaking_footer("Text.\n\nBREAKING-CHANGE: y\n") == "y"
+    assert breaking_footer("We avoid breaking changes here.") is None
+    assert parse_footers("") == () and parse_footers("Co-authored-by: B <b@c.d>") == (("Co-authored-by", "B <b@c.d>"),)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_footer_parser_never_crashes(text):
+    for token, value in parse_footers(text):
+        assert token and value
+    parse_conventional(text)
+    parse_revert(text)
+
+
+def test_reverts_are_typed_and_say_what_they_undo():
+    f = extract(make_commit('[Misc][Ops]Revert "add trion ops log (#10069)" (#10414)',
+                           body="This reverts commit 0123456789abcdef.\n"))
+    assert f.is_revert and f.reverts == "add trion ops log (#10069)" and f.reverted_sha == "0123456789abcdef"
+    f = extract(make_commit("revert: drop the cache layer (#3)"))
+    assert f.is_revert and f.reverts == "drop the cache layer"
+    f = extract(make_commit('Reapply "x" (#4)', body="This reverts commit 0123456789abcdef.\n"))
+    assert not f.is_revert and f.reverted_sha is None  # reapplying is not a revert
+    assert parse_revert('Revert "Revert \\"x\\""') is not None
+
+
+def test_features_carry_the_pr_structure_and_the_authors_mark():
+    body = "## Description\n\nAdds a pool.\n\n## Type of Change\n\n- [x] Breaking change\n"
+    f = extract(make_commit("[Store] add a pool (#5)", body=body))
+    assert f.pr.what == ("Adds a pool.",) and f.pr.marked_breaking and f.breaking_mark
+    assert not extract(make_commit("[Store] add a pool (#5)", body="Adds a pool.")).breaking_mark
 
 
 # ------------------------------------------------------------------------------ paths

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from ..i18n import t
 from ..records import Breaking, Commit, PRBody
 from .prbody import shorten
 from .title import TitleParts, breaking_footer
@@ -49,7 +50,7 @@ CORE_DEPENDENCIES: tuple[tuple[str, str], ...] = (
     ("Python", r"python\s?3?(?=[\s.]?\d)|python(?=\s+(?:version|support))|requires[-_]python|py3\.?\d+"),
 )
 _DEP_RX = tuple((name, re.compile(rf"(?<![\w/.-])(?:{pat})", re.I)) for name, pat in CORE_DEPENDENCIES)
-_VERSION = re.compile(r"(?<![\w.])v?(\d+\.\d+(?:\.[0-9A-Za-z]+)*(?:[-+][0-9A-Za-z.]+)?)(?![\w])")
+_VERSION = re.compile(r"(?<![\d.])v?(\d+\.\d+(?:\.[0-9A-Za-z]+)*(?:[-+][0-9A-Za-z.]+)?)(?![\w])")
 _DEP_VERSION_CUE = re.compile(r"\b(?:to|>=|==|~=|=|at least|minimum|min|requires?|required|→|->)\s*v?\d", re.I)
 # vLLM-main pins and dates are CI bookkeeping, not a required release: "pin to 12.26", "commit 0414".
 _PIN_ONLY = re.compile(r"\b(?:commit|hash|pin|main2main\s+(?:\d{4}|commit)|nightly|main branch|to main\b|sha)\b", re.I)
@@ -170,7 +171,7 @@ def _deps_in(text: str, repo: str = "") -> list[tuple[str, re.Match]]:
         m = rx.search(text)
         if m and own != name.lower():  # a project's own version is not a dependency
             out.append((name, m))
-    return out
+    return sorted(out, key=lambda nm: nm[1].start())  # the first one named is the one the sentence is about
 
 
 def _version_after(text: str, start: int) -> str | None:
@@ -182,7 +183,7 @@ def _version_after(text: str, start: int) -> str | None:
 
 def _object_after(text: str, end: int, words: int = 6) -> str:
     rest = text[end:].strip(" :,-")
-    rest = re.split(r"[.;,()\[\]]|\s(?:and|to|from|in|for|because|since|which|as|so|when|with)\s", rest)[0]
+    rest = re.split(r"[;,()\[\]]|\.(?:\s|$)|\s(?:and|to|from|in|for|because|since|which|as|so|when)\s", rest)[0]
     return " ".join(rest.split()[:words]).strip("`'\" ")
 
 
@@ -281,7 +282,16 @@ def _removal_cue(text: str, m: re.Match, source: str) -> Cue:
         score += 1.0
     if re.search(r"\bno longer (?:support|accept|expose|provide)", text, re.I):
         score += 1.0
-    subject = related.group(1) if related else _subject_of(text, "removal", m.end())
+    before = text[: m.start()]
+    if re.search(r"\b(?:is|are|was|were|been|be|gets?|got)\s+(?:now\s+)?$", before, re.I):
+        # passive: "the `--cache-dir` flag is removed" names the thing before the verb
+        head = re.sub(r"\s*\b(?:is|are|was|were|has been|have been|been|be|gets?|got)\s+(?:now\s+)?$", "", before,
+                      flags=re.I)
+        hits = [h.group(0) for rx in (_FLAG, _ENV_VAR) for h in rx.finditer(head)] or \
+            [h.group(1) for h in _CODE.finditer(head)]
+        subject = hits[-1] if hits else " ".join(re.sub(r"^\W*(?:the|a|an)\s+", "", head, flags=re.I).split()[-4:])
+    else:
+        subject = related.group(1) if related else _subject_of(text, "removal", m.end())
     return Cue("removal", score, subject, text, source)
 
 
@@ -349,7 +359,10 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
         out.append(cue)
     m = _FORMAT.search(text)
     if m:
-        out.append(Cue("format_change", 3.0, _object_after(text, 0, 8), text, source))
+        lead = re.split(r"\s(?:now|will)\s", text[: m.end()], maxsplit=1)[0] if re.search(r"\s(?:now|will)\s", text[: m.end()]) else ""
+        lead = re.sub(r"^\W*(?:\[[^\]]*\]\s*)*", "", lead).strip()
+        subject = lead if lead and len(lead.split()) <= 8 else _object_after(text, 0, 8)
+        out.append(Cue("format_change", 3.0, subject, text, source))
     m = _REGRESSION.search(text)
     if m and not re.search(r"\b(?:fix(?:es|ed)?|resolv\w*|recover\w*|avoid\w*|prevent\w*)\b[^.]{0,40}\b(?:regression|degradation|drop)\b",
                            text, re.I):
@@ -366,6 +379,8 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
 
 def _dropped_subject(text: str, m: re.Match) -> str:
     seg = text[m.start():m.end()]
+    if re.search(r"requires?[-_]python|minimum (?:python )?version", seg, re.I):
+        return "Python"
     dep = _deps_in(seg)
     version = _version_after(seg, 0)
     if dep and version:
@@ -378,6 +393,11 @@ def _dropped_subject(text: str, m: re.Match) -> str:
     return _object_after(text, m.end()) or seg
 
 
+_SNAKE = re.compile(r"(?<![\w.])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w.])")
+_LEAD_VERB = re.compile(r"^(?:enabl|disabl|set|us|turn|mak|chang|modif|switch|shuffl|adjust|updat|increas|decreas|enlarg|"
+                        r"rais|lower|flip|restor|stop|remov|keep|default)\w*\b(?:\s+(?:on|off))?\s*", re.I)
+
+
 def _default_subject(text: str, m: re.Match) -> str:
     for rx in (_ENV_VAR, _FLAG):
         hit = rx.search(text)
@@ -386,11 +406,18 @@ def _default_subject(text: str, m: re.Match) -> str:
     code = _CODE.search(text)
     if code:
         return code.group(1)
-    before = text[: m.start()]
-    words = re.sub(r"^\W*(?:\[[^\]]*\]\s*)*", "", before).split()
-    if words and len(words) <= 8:
-        return " ".join(words).strip(" :")
-    return _object_after(text, m.end()) or shorten(text, 60)
+    snake = _SNAKE.search(text)
+    if snake:
+        return snake.group(0)
+    before = re.sub(r"^\W*(?:\[[^\]]*\]\s*)*", "", text[: m.start()])
+    before = _LEAD_VERB.sub("", before.strip()).strip(" :,")
+    before = re.sub(r"^(?:to|the|a|an)\s+|^(?:the\s+)?default\s+", "", before, flags=re.I)
+    if before and len(before.split()) <= 8:
+        return before
+    after = _LEAD_VERB.sub("", text[m.start():]).strip()
+    after = re.sub(r"\s*\bby default\b.*$", "", after, flags=re.I)
+    after = re.sub(r"^(?:to|the|a|an)\s+|^(?:the\s+)?default\s+(?:value\s+of\s+(?:the\s+)?)?", "", after, flags=re.I)
+    return _object_after(after, 0) or shorten(text, 60)
 
 
 # ------------------------------------------------------------------------------------------------ diff
@@ -619,8 +646,24 @@ def detect(commit: Commit, pr: PRBody, title: TitleParts | str,
     best = pick(candidates(commit, pr, title, text))
     if best is None:
         return None
-    return Breaking(kind=best.kind, subject=shorten(best.subject, 80) or best.kind, evidence=shorten(best.evidence, 300),
+    return Breaking(kind=best.kind, subject=shorten(best.subject, 60) or best.kind, evidence=shorten(best.evidence, 300),
                     source=best.source, version=best.version)
 
 
-__all__ = ["detect", "candidates", "pick", "text_cues", "diff_cues", "Cue", "CORE_DEPENDENCIES", "THRESHOLD"]
+_CODE_LIKE = re.compile(r"^(?:--[\w-]+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[\w.]*_[\w.]*|[a-z]+[A-Z]\w*|[\w./-]+\.(?:py|h|cpp|cu))$")
+
+
+def what(b: Breaking, lang: str) -> str:
+    """What the user must know or do about ``b``, in the report's language. The subject is source text:
+    names of flags, variables and APIs become code spans, other text stays as written (the report escapes it)."""
+    subject = b.subject.strip().strip("`")
+    if _CODE_LIKE.match(subject) and b.kind not in ("dependency_bump", "dropped_support"):
+        subject = f"`{subject}`"
+    elif lang == "zh" and b.kind not in ("dependency_bump", "dropped_support", "regression"):
+        subject = f"“{subject}”"
+    if b.kind == "dependency_bump" and b.version:
+        return t(lang, "breaking_dependency_bump_version", subject=subject, version=b.version)
+    return t(lang, f"breaking_{b.kind}", subject=subject)
+
+
+__all__ = ["detect", "what", "candidates", "pick", "text_cues", "diff_cues", "Cue", "CORE_DEPENDENCIES", "THRESHOLD"]

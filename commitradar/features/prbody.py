@@ -44,10 +44,11 @@ _BOT_REGION = re.compile(
     r"<!--\s*This is an auto-generated comment.*?(?:<!--\s*end of auto-generated comment.*?-->|\Z)", re.S | re.I)
 _COPILOT_REGION = re.compile(r"<!--\s*START COPILOT.*?(?:<!--\s*END COPILOT.*?-->|\Z)", re.S | re.I)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_DETAILS = re.compile(r"<details\b.*?(?:</details\s*>|\Z)", re.S | re.I)
+_DETAILS = re.compile(r"^[ \t]*<details\b.*?(?:</details\s*>|\Z)", re.S | re.I | re.M)  # an HTML block, not `<details>`
 _TRAILER = re.compile(
     r"^[ \t]*(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|suggested-by|helped-by|"
     r"change-id|approved-by)[ \t]*:.*$", re.I | re.M)
+_VLLM_PINS = re.compile(r"(?:^[ \t]*[-*][ \t]*)?\bvLLM (?:version|main):[ \t]*\n?[ \t]*\S+", re.I | re.M)  # CI bookkeeping
 _REVERTS = re.compile(r"^[ \t]*This reverts commit ([0-9a-f]{7,40})\b\.?[ \t]*", re.I | re.M)
 _DASH_RULE = re.compile(r"(?<=\S)\n([ \t]*-{3,}[ \t]*)$", re.M)  # "text\n---" would be a setext heading
 # GitHub re-wraps descriptions at ~72 columns, so a "+" that ended up first on a line ("RoPE\n+ Q") would open a
@@ -92,6 +93,7 @@ def prepare(body: str) -> Source:
     m = _REVERTS.search(text)
     text = _REVERTS.sub("", text)
     text = _TRAILER.sub("", text)
+    text = _VLLM_PINS.sub(" ", text)
     text = _DASH_RULE.sub(r"\n\n\1", text)
     text = _WRAPPED_PLUS.sub(r" \1+", text)
     text = _WRAPPED_NUMBER.sub(_unwrap_number, text)
@@ -249,7 +251,7 @@ _TEST_LOG = re.compile(
     r"existing )?(?:tests?|cases?|checks?|hooks) (?:in \S+ )?(?:have )?(?:pass|passed|are passing|succeed|ok)\b|"
     r"\b(?:tests?|ut|e2e|ci|checks?|hooks?|lint(?:ing)?|pre-commit) (?:all )?(?:have )?(?:pass|passed|passing|"
     r"succeeded|green|ok)\b|\bhooks passed\b|^(?:test|tests|ut|ci) ok\b|^(?:passed|ok|done|lgtm)\W*$|"
-    r"^(?:\$ |>>> |bash |sh |python3? |pytest |pip3? |git |cd |export |make |cmake |torchrun |vllm serve |"
+    r"^(?-i:\$ |>>> |bash |sh |python3? |pytest |pip3? |git |cd |export |make |cmake |torchrun |vllm serve |"
     r"lmdeploy serve |curl |docker |ctest |srun |mpirun |bash format\.sh)|\bpre-commit run\b|"
     r"^(?:tested|verified) (?:locally|on ci|by ci|with ci|manually)\W*$|^(?:unit|e2e|ut) tests?\W*$|"
     r"^(?:existing|new|added|updated) (?:unit |e2e )?tests?\W*$|^ci\W*$|^by ci\W*$",
@@ -355,7 +357,7 @@ def _list_units(node: SyntaxTreeNode, walk: _Walk, intro: str | None) -> None:
             if _checked(text) and re.search(r"\bbreaking\b", text, re.I) and walk.role == "skip":
                 walk.marked_breaking = True
             continue
-        label = _label_role(text)
+        label = _label_role(text) if _is_label_item(item, text) else None
         if label is not None:  # "* **Breaking Changes**" style labels inside lists
             walk.role = label
             continue
@@ -370,14 +372,22 @@ def _list_units(node: SyntaxTreeNode, walk: _Walk, intro: str | None) -> None:
         walk.add(t, "item")
 
 
+def _is_label_item(item: SyntaxTreeNode, text: str) -> bool:
+    """A list item that only names a section: "**Breaking Changes**" or "Testing:"."""
+    paras = [c for c in item.children if c.type == "paragraph"]
+    if len(paras) != 1:
+        return False
+    lines = _lines_of(paras[0].children[0])
+    return len(lines) == 1 and (_is_bold_only(lines[0]) or text.rstrip().endswith((":", "：")))
+
+
 def _paragraph(node: SyntaxTreeNode, walk: _Walk, next_is_list: bool) -> str | None:
     """Handle one paragraph; return its closing intro sentence when it ends with ':' before a list."""
     inline = node.children[0]
     lines = _lines_of(inline)
     first = nodes_text(lines[0])
     role = _label_role(first) if first else None
-    if role is not None and (len(lines) == 1 or first.rstrip().endswith((":", "：", "?"))
-                             or first.isupper() or _is_bold_only(lines[0])):
+    if role is not None and (first.rstrip().endswith((":", "：", "?")) or first.isupper() or _is_bold_only(lines[0])):
         walk.role = role
         text = _lines_text(lines[1:])
     else:
@@ -533,7 +543,7 @@ def _complete(note: str, src: Source) -> str:
         if cut.endswith("…") and len(cut) > 12:
             return cut
         words = note.split()[:-1]  # too short for a clause: keep its whole words, say it goes on
-        return " ".join(words) + " …" if words else ""
+        return " ".join(words) + " …" if len(words) >= 3 else ""
     return note
 
 
@@ -542,7 +552,7 @@ def _user_answer_is_no(text: str) -> bool:
 
 
 _BREAKING_LABEL = re.compile(r"^\W*(?:breaking changes?|bc[- ]breaking|backward[- ]incompatible changes?|"
-                             r"action required)\W*$", re.I)
+                             r"action required)\W*(?:\((?:optional|if any)\))?\W*$", re.I)
 
 
 def _breaking_notes(text: str) -> tuple[str, ...]:
@@ -665,9 +675,10 @@ def shorten(text: str, limit: int = 220) -> str:
         out = _close(text[:end], rank)
         if balanced(out) and len(out) > 8:
             return out
-    first = sentences(text)[0]
-    if first != text and balanced(first + " …"):
-        return first + " …"
+    for end, rank in sorted(_cut_points(text, len(text)), key=lambda p: p[0]):
+        out = _close(text[:end], rank)  # no boundary fits: the first one after the limit
+        if end > limit and balanced(out):
+            return out
     return text if balanced(text) else text.replace("`", "")
 
 
