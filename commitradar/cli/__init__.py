@@ -110,12 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=report_cmd.cmd_mine)
 
     from .model import add_model_commands
+    from .run import add_run_commands
     from .settings import add_config_command
 
     add_model_commands(sub, _Formatter)
     add_config_command(sub, _Formatter)
     add_send_command(sub, _Formatter)
     add_init_command(sub, _Formatter)
+    add_run_commands(sub, _Formatter)
     return parser
 
 
