@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -272,8 +273,19 @@ def _known_name(rc: RepoConfig) -> str | None:
     return None
 
 
+def _source_key(rc: RepoConfig) -> str:
+    """Entries that share a clone (or a mirror) are mined one after the other: git locks its files."""
+    return rc.url if rc.url is not None else str(Path(rc.path).expanduser().resolve())
+
+
 def _open_and_mine(rc: RepoConfig, config: Config, out: Path, until: date, since: date | None,
-                   backfill: int | None, force: bool) -> _Mined:
+                   backfill: int | None, force: bool, lock: threading.Lock) -> _Mined:
+    with lock:
+        return _open_and_mine_unlocked(rc, config, out, until, since, backfill, force)
+
+
+def _open_and_mine_unlocked(rc: RepoConfig, config: Config, out: Path, until: date, since: date | None,
+                            backfill: int | None, force: bool) -> _Mined:
     job = _Mined(rc.spec, _known_name(rc) or rc.spec)
     try:
         name = _known_name(rc)
@@ -337,8 +349,10 @@ def run(
         bar = progress(total=None, desc="reports", unit="report")
         pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(config.repos))), thread_name_prefix="git")
         try:
+            locks: dict[str, threading.Lock] = {}
             pending: dict[Future, RepoConfig] = {
-                pool.submit(_open_and_mine, rc, config, out, last, first, backfill, force): rc for rc in config.repos}
+                pool.submit(_open_and_mine, rc, config, out, last, first, backfill, force,
+                            locks.setdefault(_source_key(rc), threading.Lock())): rc for rc in config.repos}
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:

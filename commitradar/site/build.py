@@ -26,6 +26,8 @@ from datetime import datetime
 from pathlib import Path
 
 import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from ..errors import OutputError
 from ..i18n import CATEGORY_NAMES, CHANGE_TYPE_NAMES, STRINGS, TIER_EMOJI, t
@@ -75,10 +77,20 @@ def _web(url) -> bool:
     return isinstance(url, str) and url.startswith(("https://", "http://"))
 
 
+_INLINE = MarkdownIt("zero").enable(["backticks", "escape"])
+
+
+def prose(text) -> Markup:
+    """A line of the writer's prose as HTML: code spans and backslash escapes rendered, everything else
+    (raw HTML included) escaped as text."""
+    return Markup(_INLINE.renderInline(text if isinstance(text, str) else str(text)))
+
+
 def _env(lang: str) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("commitradar", "templates/site"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["web"] = _web
+    env.filters["prose"] = prose
     env.filters["area_name"] = lambda a: CATEGORY_NAMES[lang].get(a, a)
     return env
 
