@@ -140,14 +140,14 @@ def test_run_writes_what_report_writes_for_each_day(tmp_path, cli, widget):
     """One mining pass split by day gives the very reports ``report --date`` gives day by day."""
     path, _ = widget
     path_cfg = write_config(tmp_path, [{"path": path, "name": "acme/widget"}])
-    res = cli("run", "--config", path_cfg, "--out", tmp_path / "a", "--since", day(0), "--until", day(4))
+    res = cli("run", "--config", path_cfg, "--out", tmp_path / "a", "--since", day(1), "--until", day(3))
     assert res.returncode == 0, res.stderr
-    for i in range(5):
+    for i in range(1, 4):
         res = cli("report", "--repo", path, "--date", day(i), "--tz", TZ, "--classifier", "rules",
                   "--out", tmp_path / "b")
         assert res.returncode == 0, res.stderr
     a, b = twins_of(tmp_path / "a", "widget"), twins_of(tmp_path / "b", "widget")
-    assert sorted(a) == sorted(b) == [day(i) for i in range(5)]
+    assert sorted(a) == sorted(b) == [day(i) for i in range(1, 4)]
     for label in a:
         b[label]["repo"] = "acme/widget"  # report names it from its folder; run from the configuration
         for e in b[label]["entries"]:
