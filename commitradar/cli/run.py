@@ -104,22 +104,27 @@ def cmd_run(args) -> int:
 
         print(build_site(out, lang=config.lang).index)
     if args.send or config.send:
-        deliver_written(config, result.twins)
+        deliver_written(config, result.twins, out)
     error = result.error()
     if error is not None:
         raise error
     return 0
 
 
-def deliver_written(config, twins) -> None:
-    """Hook for chat delivery (``run --send``): the sinks branch provides the library function."""
+def deliver_written(config, twins, out: Path) -> None:
+    """``run --send``: hand the twins written by this run to chat delivery (the sinks package's
+    ``deliver``). Until that package is part of the build, --send is refused after the reports are written."""
     try:
-        from ..sinks import deliver as sinks_deliver  # noqa: F401
+        from ..sinks.deliver import deliver
     except ImportError:
         from ..errors import InputError
 
-        raise InputError("--send: chat delivery is not part of this build yet (reports were written)") from None
-    raise NotImplementedError
+        raise InputError("--send: chat delivery is not part of this build yet (the reports were written)") from None
+    result = deliver(twins, config.sinks, config.cache(), out_dir=out, dry_run=config.dry_run)
+    print(result.line())
+    error = result.error()
+    if error is not None:
+        raise error
 
 
 def cmd_site(args) -> int:
