@@ -32,6 +32,8 @@ from . import mining, pipeline
 from .classifier import get_classifier
 from .config import Config, RepoConfig
 from .errors import CommitradarError, InputError, OutputError
+from .features import extract
+from .features.paths import freeze_mapping
 from .mining import LocalRepo, Window
 from .progress import progress
 from .records import Commit, DayReport
@@ -373,6 +375,20 @@ def run(
     return RunResult(tuple(sorted(outcomes, key=lambda o: order.get(o.spec, 0))), last)
 
 
+class _Classified:
+    """The run's classifier, asked once for every commit of a repository's days; each day's report then
+    reads its verdicts back. A model has a fixed cost per call (tens of trees, neighbours), so one call per
+    repository instead of one per day; a verdict depends on its commit only, so the reports are the same."""
+
+    def __init__(self, classifier, items: Sequence[tuple[Commit, object]]) -> None:
+        self.name = classifier.name
+        verdicts = classifier.classify(list(items)) if items else []
+        self._by_sha = {c.sha: v for (c, _), v in zip(items, verdicts)}
+
+    def classify(self, items):
+        return [self._by_sha[c.sha] for c, _ in items]
+
+
 def _write_days(job: _Mined, config: Config, out: Path, classifier, writer, bar) -> RepoOutcome:
     if job.error is not None:
         return RepoOutcome(job.spec, job.name, error=job.error)
@@ -384,9 +400,11 @@ def _write_days(job: _Mined, config: Config, out: Path, classifier, writer, bar)
     files: list[Path] = []
     failed_calls = calls = 0
     try:
+        mapping = freeze_mapping(dict(config.categories))  # as pipeline.build_report extracts them
+        batch = _Classified(classifier, [(c, extract(c, mapping)) for d in job.days for c in job.commits.get(d, ())])
         for day in job.days:
             report = pipeline.build_report(job.name, job.repo.web_url, day_window(day, day, config.tz),
-                                           job.commits.get(day, ()), config, classifier, writer)
+                                           job.commits.get(day, ()), config, batch, writer)
             files += write_report(report, out, config.lang)
             days.append(day)
             usage = report.usage or {}

@@ -51,7 +51,7 @@ def out(tmp_path_factory) -> Path:
         res = run_cli("report", *files, "--date", d, "--classifier", "rules", "--lang", "en", "--out", out, env=env)
         assert res.returncode == 0, res.stderr
     cfg = tmp / "commitradar.toml"
-    cfg.write_text(f'classifier = "rules"\n[[repos]]\npath = "{_hostile_repo(tmp)}"\nname = "evil/hostile"\n')
+    cfg.write_text(f'classifier = "rules"\nlang = "en"\n[[repos]]\npath = "{_hostile_repo(tmp)}"\nname = "evil/hostile"\n')
     res = run_cli("run", "--config", cfg, "--out", out, "--since", DAYS[0], "--until", DAYS[-1], "--site",
                   env=env)
     assert res.returncode == 0, res.stderr

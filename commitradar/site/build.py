@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from ..errors import OutputError
 from ..i18n import CATEGORY_NAMES, CHANGE_TYPE_NAMES, STRINGS, TIER_EMOJI, t
+from ..progress import progress
 from ..records import TIERS
 from .digest import build_digest, iso_week, parse_week, render_json, render_markdown
 from .feed import atom_feed
@@ -184,6 +185,7 @@ def _write_site(site: Path, twins: Sequence[Twin], lang: str, base_url: str | No
 
     # one folder per repository: its pages, its list, its feed
     report_t, repo_t = env.get_template("report.html.j2"), env.get_template("repo.html.j2")
+    bar = progress(total=len(pages), desc="site", unit="page")
     for repo, rpages in by_repo.items():
         folder = repo_folder(repo)
         root = "../" * folder.count("/") + "../"
@@ -196,12 +198,14 @@ def _write_site(site: Path, twins: Sequence[Twin], lang: str, base_url: str | No
                 week=iso_week(tw.day) if tw.day else None,
                 type_name=lambda ct, _l=tw.lang: CHANGE_TYPE_NAMES[_l].get(ct, ct),
                 local_time=lambda iso, _tz=tw.timezone: _local_time(iso, _tz)))
+            bar.update(1)
         remote = next((p.twin.remote_url for p in rpages if p.twin.remote_url), None)
         _write(site / folder / "index.html", repo_t.render(**_globals(lang, root), repo=repo, remote=remote,
                                                            pages=list(reversed(ordered))))
         _write(site / folder / "feed.xml", atom_feed(
             [p.twin for p in reversed(ordered)], title=f"commitradar · {repo}", feed_path=f"{folder}/feed.xml",
             page_of=lambda tw: page_at[(tw.repo, tw.label)], base_url=base_url, lang=lang))
+    bar.close()
     _write(site / "feed.xml", atom_feed(twins, title=t(lang, "site_title"), feed_path="feed.xml",
                                         page_of=lambda tw: page_at[(tw.repo, tw.label)], base_url=base_url,
                                         lang=lang))
