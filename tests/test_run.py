@@ -300,3 +300,14 @@ def test_a_second_run_on_the_same_folder_waits_its_turn(tmp_path, widget):
     with locked(out):  # released
         pass
     assert list(out.iterdir()) == []  # the lock leaves no file behind
+
+
+def test_send_without_the_sinks_package_is_refused_after_writing(tmp_path, cli, widget):
+    pytest.importorskip  # (kept explicit: the branch without commitradar.sinks must refuse, not pretend)
+    try:
+        import commitradar.sinks.deliver  # noqa: F401
+    except ImportError:
+        cfg = write_config(tmp_path, [{"path": widget[0], "name": "acme/widget"}])
+        res = cli("run", "--config", cfg, "--out", tmp_path / "out", "--until", day(4), "--send")
+        assert_one_line_error(res, "--send", "reports were written")
+        assert sorted(twins_of(tmp_path / "out", "widget")) == [day(4)]
