@@ -33,12 +33,11 @@ from .classifier import get_classifier
 from .config import Config, RepoConfig
 from .errors import CommitradarError, InputError, OutputError
 from .features import extract
-from .features.paths import freeze_mapping
+from .features.paths import mapping_for
 from .mining import LocalRepo, Window
 from .progress import progress
 from .records import Commit, DayReport
 from .report import report_path, write_report
-from .writer import get_writer
 
 log = logging.getLogger("commitradar")
 
@@ -361,7 +360,7 @@ def run(
                     rc = pending.pop(fut)
                     job = fut.result()
                     if job.error is None and job.days and classifier is None:
-                        classifier, writer = get_classifier(config), get_writer(config)
+                        classifier, writer = get_classifier(config), pipeline.make_writer(config)
                     outcome = _write_days(job, repo_config(config, rc), out, classifier, writer, bar)
                     if outcome.error:
                         log.warning("%s failed: %s", outcome.name, outcome.error)
@@ -400,7 +399,7 @@ def _write_days(job: _Mined, config: Config, out: Path, classifier, writer, bar)
     files: list[Path] = []
     failed_calls = calls = 0
     try:
-        mapping = freeze_mapping(dict(config.categories))  # as pipeline.build_report extracts them
+        mapping = mapping_for(job.name, config.categories)  # as pipeline.build_report extracts them
         batch = _Classified(classifier, [(c, extract(c, mapping)) for d in job.days for c in job.commits.get(d, ())])
         for day in job.days:
             report = pipeline.build_report(job.name, job.repo.web_url, day_window(day, day, config.tz),

@@ -302,11 +302,26 @@ def test_a_second_run_on_the_same_folder_waits_its_turn(tmp_path, widget):
     assert list(out.iterdir()) == []  # the lock leaves no file behind
 
 
-def test_send_without_the_sinks_package_is_refused_after_writing(tmp_path, cli, widget):
+def test_send_delivers_each_report_written_by_this_run(tmp_path, cli, widget):
+    """``run --send`` hands the reports it wrote to the sinks: a real HTTP endpoint on 127.0.0.1 that
+    checks the signature gets one message per report; a run that writes nothing sends nothing."""
+    from sink_server import SinkServer
+
+    server = SinkServer("webhook", secret="s3cret")
     try:
-        import commitradar.sinks.deliver  # noqa: F401
-    except ImportError:
         cfg = write_config(tmp_path, [{"path": widget[0], "name": "acme/widget"}])
-        res = cli("run", "--config", cfg, "--out", tmp_path / "out", "--until", day(4), "--send")
-        assert_one_line_error(res, "--send", "reports were written")
-        assert sorted(twins_of(tmp_path / "out", "widget")) == [day(4)]
+        with cfg.open("a") as fh:
+            fh.write('[[sinks]]\ntype = "webhook"\nurl_env = "HOOK_URL"\nsecret_env = "HOOK_SECRET"\nmin_tier = "low"\n')
+        env = {"HOOK_URL": server.url(), "HOOK_SECRET": "s3cret"}
+        res = cli("run", "--config", cfg, "--out", tmp_path / "out", "--since", day(2), "--until", day(4), "--send",
+                  env=env)
+        assert res.returncode == 0, res.stderr
+        assert len(server.requests) == 3 and all(server.signed_ok(r) for r in server.requests)
+        bodies = [r.body.decode() for r in server.requests]
+        for d in (day(2), day(3), day(4)):
+            assert sum(d in b for b in bodies) == 1, d
+        res = cli("run", "--config", cfg, "--out", tmp_path / "out", "--until", day(4), "--send", env=env)
+        assert res.returncode == 0 and "nothing to write" in res.stdout
+        assert len(server.requests) == 3
+    finally:
+        server.close()

@@ -21,6 +21,8 @@ import history
 import pytest
 from conftest import ROOT, SHARED, assert_one_line_error, run_cli
 
+from commitradar.sinks.base import site_page_path
+
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 ATOM = "{http://www.w3.org/2005/Atom}"
 DAYS = ("2026-08-03", "2026-08-04", "2026-08-05")
@@ -116,6 +118,7 @@ def test_one_page_per_report_with_every_commit_and_headline(out):
     for t in twins(out):
         folder = "/".join(re.sub(r"[^A-Za-z0-9._-]", "_", s) for s in t["repo"].split("/"))
         page = site / "repos" / folder / f"{t['label']}.html"
+        assert page == site / site_page_path(t["repo"], t["label"])  # where chat messages link to
         html = page.read_text()
         ids = parse(page).ids
         for e in t["entries"]:

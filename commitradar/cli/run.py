@@ -58,7 +58,9 @@ def add_run_commands(sub, formatter) -> None:
     p.add_argument("--cache", metavar="DIR", help="cache folder for mirrors, embeddings, LLM answers")
     p.add_argument("-j", "--jobs", type=int, default=3, metavar="N", help="repositories mined at once")
     p.add_argument("--site", action="store_true", help="rebuild OUT/site/ afterwards (as `commitradar site`)")
-    p.add_argument("--send", action="store_true", help="deliver the reports written to the [[sinks]]")
+    from .send import add_send_flags
+
+    add_send_flags(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("site", help="build the static site and Atom feeds from the reports",
@@ -68,7 +70,8 @@ def add_run_commands(sub, formatter) -> None:
     _config_flag(p)
     p.add_argument("--out", metavar="DIR", help="report folder (default: out of the configuration, else .)")
     p.add_argument("--lang", choices=("zh", "en"), help="language of the index and digests (default zh)")
-    p.add_argument("--base-url", metavar="URL", help="where the site is served, for absolute feed links")
+    p.add_argument("--base-url", metavar="URL", help="where the site is served, for absolute feed links "
+                   "(default: site_url of the configuration)")
     p.set_defaults(func=cmd_site)
 
     p = sub.add_parser("digest", help="aggregate a week (or any period) of reports",
@@ -102,29 +105,16 @@ def cmd_run(args) -> int:
     if args.site:
         from ..site import build_site
 
-        print(build_site(out, lang=config.lang).index)
-    if args.send or config.send:
-        deliver_written(config, result.twins, out)
-    error = result.error()
+        print(build_site(out, lang=config.lang, base_url=config.site_url).index)
+    sink_error = None
+    if (config.send or args.resend) and result.twins:  # after every file is written: a sink never costs a report
+        from .send import send_reports
+
+        sink_error = send_reports(config, result.twins, out, resend=args.resend, dry_run=config.dry_run)
+    error = result.error() or sink_error
     if error is not None:
         raise error
     return 0
-
-
-def deliver_written(config, twins, out: Path) -> None:
-    """``run --send``: hand the twins written by this run to chat delivery (the sinks package's
-    ``deliver``). Until that package is part of the build, --send is refused after the reports are written."""
-    try:
-        from ..sinks.deliver import deliver
-    except ImportError:
-        from ..errors import InputError
-
-        raise InputError("--send: chat delivery is not part of this build yet (the reports were written)") from None
-    result = deliver(twins, config.sinks, config.cache(), out_dir=out, dry_run=config.dry_run)
-    print(result.line())
-    error = result.error()
-    if error is not None:
-        raise error
 
 
 def cmd_site(args) -> int:
@@ -132,7 +122,7 @@ def cmd_site(args) -> int:
     from .settings import config_from_args
 
     config = config_from_args(args)
-    built = build_site(Path(config.out), lang=config.lang, base_url=args.base_url)
+    built = build_site(Path(config.out), lang=config.lang, base_url=args.base_url or config.site_url)
     print(built.index)
     print(f"{built.reports} reports of {built.repos} repositories, {built.digests} weekly digests")
     return 0

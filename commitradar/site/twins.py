@@ -124,7 +124,7 @@ def _entry(e: dict, remote: str | None) -> Entry:
         commit_url=e.get("commit_url") or commit_url(c.get("remote_url") or remote, sha),
         pr_url=e.get("pr_url") or _pr_url(c.get("remote_url") or remote, f),
         reason=e.get("reason") or None,
-        breaking=breaking if isinstance(breaking, dict) else None,
+        breaking=_breaking(breaking),
         prose=e.get("prose") or {},
         dependency=bool(f.get("is_dependency_bump")) or (isinstance(breaking, dict)
                                                         and breaking.get("kind") == "dependency_bump"),
@@ -132,10 +132,21 @@ def _entry(e: dict, remote: str | None) -> Entry:
     )
 
 
+def _breaking(b: Any) -> dict | None:
+    """A breaking change with every field the site shows (format 1 carries no ``what``: the kind and the
+    thing affected stand in for it)."""
+    if not isinstance(b, dict):
+        return None
+    out = {k: _text(b.get(k)) for k in ("kind", "what", "subject", "evidence", "source", "version")}
+    if not out["what"]:
+        out["what"] = f"{out['kind'].replace('_', ' ')}: {out['subject']}" if out["subject"] else out["kind"]
+    return out
+
+
 def _fallback_items(entries: tuple[Entry, ...]) -> tuple[HeadItem, ...]:
     """Format 1 has no headline: the high entries are the must-reads, then breaking changes, then bumps."""
     items = [HeadItem("must_read", e.sha, e.anchor, e.subject) for e in entries if e.tier == "high"][:MAX_MUST_READ]
-    items += [HeadItem("breaking", e.sha, e.anchor, _text((e.breaking or {}).get("what")) or e.subject)
+    items += [HeadItem("breaking", e.sha, e.anchor, (e.breaking or {}).get("what") or e.subject)
               for e in entries if e.breaking]
     items += [HeadItem("dependency", e.sha, e.anchor, e.subject) for e in entries if e.dependency and not e.breaking]
     return tuple(items)
