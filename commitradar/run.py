@@ -13,13 +13,14 @@ across threads). A repository that fails (unreachable, not a repository, corrupt
 reported in :class:`RunResult` and does not stop the others. Each report pair is written atomically
 (:func:`fileio.atomic_write`), and a run holds an exclusive lock on ``OUT`` (``flock`` on the folder itself:
 no lock file survives), so a run killed at any point leaves only whole reports, and the next one completes
-the work.
+the work. Ctrl-C stops a run between two reports (a second one at once).
 """
 from __future__ import annotations
 
 import logging
 import os
 import re
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -244,6 +245,28 @@ def locked(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
+@contextmanager
+def interruptible() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C (SIGINT) asks the run to stop between two reports: the one being written is finished, then
+    KeyboardInterrupt is raised where the caller checks; a second Ctrl-C stops at once. Yields the check."""
+    asked = [0]
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield lambda: False
+        return
+
+    def handler(signum, frame):
+        asked[0] += 1
+        if asked[0] > 1:
+            raise KeyboardInterrupt
+        log.warning("stopping after the report being written (Ctrl-C again to stop at once)")
+
+    old = signal.signal(signal.SIGINT, handler)
+    try:
+        yield lambda: asked[0] > 0
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 # ------------------------------------------------------------------------------------------ one repository
 
 
@@ -343,7 +366,7 @@ def run(
     plan_days((), last, first, backfill, force)  # flag mistakes fail before any work
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out} is a file, not a folder")
-    with locked(out):
+    with locked(out), interruptible() as interrupted:
         remove_stale_temp_files(out)
         classifier = writer = None
         outcomes: list[RepoOutcome] = []
@@ -355,13 +378,15 @@ def run(
                 pool.submit(_open_and_mine, rc, config, out, last, first, backfill, force,
                             locks.setdefault(_source_key(rc), threading.Lock())): rc for rc in config.repos}
             while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                if interrupted():
+                    raise KeyboardInterrupt
                 for fut in done:
                     rc = pending.pop(fut)
                     job = fut.result()
                     if job.error is None and job.days and classifier is None:
                         classifier, writer = get_classifier(config), pipeline.make_writer(config)
-                    outcome = _write_days(job, repo_config(config, rc), out, classifier, writer, bar)
+                    outcome = _write_days(job, repo_config(config, rc), out, classifier, writer, bar, interrupted)
                     if outcome.error:
                         log.warning("%s failed: %s", outcome.name, outcome.error)
                     outcomes.append(outcome)
@@ -388,7 +413,8 @@ class _Classified:
         return [self._by_sha[c.sha] for c, _ in items]
 
 
-def _write_days(job: _Mined, config: Config, out: Path, classifier, writer, bar) -> RepoOutcome:
+def _write_days(job: _Mined, config: Config, out: Path, classifier, writer, bar,
+                interrupted: Callable[[], bool] = lambda: False) -> RepoOutcome:
     if job.error is not None:
         return RepoOutcome(job.spec, job.name, error=job.error)
     if not job.days:
@@ -410,6 +436,8 @@ def _write_days(job: _Mined, config: Config, out: Path, classifier, writer, bar)
             calls += usage.get("calls", 0)
             failed_calls += usage.get("failed", 0)
             bar.update(1)
+            if interrupted():
+                raise KeyboardInterrupt
     except Exception as exc:
         return RepoOutcome(job.spec, job.name, tuple(days), tuple(files), error=_why(exc))
     llm = (f"{job.name}: {failed_calls}/{calls} LLM calls failed"
