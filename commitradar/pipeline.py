@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from . import dataset, mining
 from .classifier import Classifier, get_classifier
@@ -13,6 +14,7 @@ from .features.paths import mapping_for
 from .mining import LocalRepo, Window
 from .records import TIERS, Commit, DayReport, Entry
 from .writer import Writer, get_writer
+from .writer.headline import build_headline
 
 TIER_RANK = {tier: i for i, tier in enumerate(TIERS)}
 
@@ -53,6 +55,9 @@ def build_report(
                    key=lambda x: (TIER_RANK[x[2].tier], -x[0].committed_at.timestamp()))
     result = writer.write(items, config.lang) if items else None
     entries = tuple(Entry(c, f, v, p) for (c, f, v), p in zip(items, result.proses if result else []))
+    headline = build_headline(items, config.lang)
+    if result is not None and result.overview:
+        headline = replace(headline, overview=result.overview)
     return DayReport(
         repo=repo,
         remote_url=remote_url,
@@ -65,6 +70,7 @@ def build_report(
         notes=tuple(result.notes) if result else (),
         lang=config.lang,
         usage=result.usage if result else None,
+        headline=headline,
     )
 
 

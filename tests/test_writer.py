@@ -1,14 +1,21 @@
-"""The deterministic writer: facts only, complete sections per tier, nothing cut mid-word."""
+"""The deterministic writer: facts only, nothing cut mid-word; advice specific to the change or nothing."""
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from commitradar.classifier import RulesClassifier
 from commitradar.features import extract
-from commitradar.records import Commit, FileChange, Verdict
-from commitradar.writer.deterministic import DeterministicWriter, clip, summary_lines, write_one
+from commitradar.records import Breaking, Commit, FileChange, PRBody, Prose, Verdict
+from commitradar.writer.advice import advise, breaking_line, general_notes, generic_keys
+from commitradar.writer.deterministic import DeterministicWriter, clip, spread_repeats, summary_lines, write_one
+from commitradar.writer.headline import build_headline
+from commitradar.writer.reasons import reader_reason, rules_point_higher
 
 T0 = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)
 BODY = """## What this PR does / why we need it?
@@ -70,21 +77,145 @@ def test_clip_never_cuts_a_word_and_says_when_it_shortened(text):
     assert nxt in ("", " ") or not kept[-1:].isalnum() or not nxt.isalnum()
 
 
-def test_sections_are_complete_per_tier_and_only_from_facts():
+def test_sections_per_tier_are_facts_of_this_commit():
     c = make()
     f = extract(c)
     high = write_one(c, f, verdict("high"), "en")
-    assert high.summary and high.impact and high.suggestions and high.source == "deterministic"
+    assert high.summary and high.impact and high.source == "deterministic"
     assert high.insights is None  # nothing to say from facts alone: not invented
     for line in high.summary:
         assert line.rstrip(" …") in c.subject + "\n" + c.body  # every summary line is quoted from the message
-    assert any("models: 1 file (+700/-0)" == line for line in high.impact)
-    assert any("kernel" in s.lower() for s in high.suggestions)
+    # impact: one line, categories with counts, then where (three files: the files themselves)
+    assert high.impact == ("models 1 file (+700/-0), kernels 1 file (+40/-2), tests 1 file (+30/-0): "
+                           "`pkg/models/step3p5.py`, `csrc/attn.cu`, `tests/test_step.py`.",)
+    assert high.suggestions == ("If you serve `step3p5`, re-validate their outputs after upgrading.",)
+    assert high.risks == ("Large change: 772 lines across 3 files.",)
     medium = write_one(c, f, verdict("medium"), "zh")
-    assert medium.summary and medium.impact and medium.suggestions and medium.risks == ()
+    assert medium.summary and medium.impact and medium.risks == ()
+    assert medium.suggestions == ("若你部署 `step3p5`，升级后复核其输出质量。",)
     low = write_one(c, f, verdict("low"), "en")
-    assert len(low.summary) == 1 and "\n" not in low.summary[0] and low.impact == ()
-    assert "3 files (+770/-2)" in low.summary[0]
+    assert len(low.summary) == 1 and "\n" not in low.summary[0] and low.impact == () and low.suggestions == ()
+    assert low.summary[0] == "3 files (+770/-2), models."
+
+
+def test_a_change_with_nothing_specific_gets_no_risks_and_no_suggestions():
+    c = make("[Bugfix] Fix off-by-one in the block table (#9)", "The index was one too high.",
+             {"pkg/core/block_table.py": (3, 3)})
+    for tier in ("medium", "high"):
+        p = write_one(c, extract(c), verdict(tier), "en")
+        assert p.risks == () and p.suggestions == (), p
+    # what applies to any runtime change is said once per report, not on the entry
+    assert generic_keys(c, extract(c), verdict("medium")) == ("core", "no_tests")
+    assert generic_keys(c, extract(c), verdict("low")) == ()
+
+
+def test_advice_names_what_the_pr_names():
+    body = ("Set `VLLM_ASCEND_ENABLE_FUSED_MC2=1` to use the new path; the `--enable-expert-parallel` flag is "
+            "required. The `max_num_batched_tokens` option now defaults to 8192.\n\n"
+            "With this change TTFT drops by 23% on DeepSeek-V3 at 32k input.\n\n"
+            "```bash\nvllm serve x --tensor-parallel-size 16\nexport HCCL_BUFFSIZE=512\n```\n"
+            "| model | before | after |\n|---|---|---|\n| a | 1.0x | 3.0x |\n")
+    c = make("[Perf] Fused MC2 dispatch for MoE (#42)", body,
+             {"vllm_ascend/ops/fused_moe/mc2.py": (120, 10), "vllm_ascend/models/deepseek_v3.py": (10, 2)})
+    p = write_one(c, extract(c), verdict("high"), "en")
+    assert p.suggestions == (
+        "If you set `VLLM_ASCEND_ENABLE_FUSED_MC2`, re-check their meaning and defaults after upgrading.",
+        "If your launch command passes `--enable-expert-parallel`, re-check their behaviour after upgrading.",
+        "If your configuration sets `max_num_batched_tokens`, re-check their values and defaults after upgrading.",
+        "If you serve `deepseek_v3`, re-validate their outputs after upgrading.",
+        "The PR reports “With this change TTFT drops by 23% on DeepSeek-V3 at 32k input.”: measure on your own "
+        "workload before relying on it.",
+    )
+    # names inside code blocks and tables are examples, not what the PR changes
+    assert not any("HCCL_BUFFSIZE" in s or "tensor-parallel" in s or "3.0x" in s for s in p.suggestions)
+    zh = write_one(c, extract(c), verdict("medium"), "zh")
+    assert zh.suggestions[0] == "若你设置了 `VLLM_ASCEND_ENABLE_FUSED_MC2`，升级后核对其含义与默认值。"
+
+
+def test_diff_names_count_when_a_diff_is_loaded():
+    c = make("[Feature] Read the prefetch size from the environment (#5)", "", {"pkg/core/prefetch.py": (4, 1)})
+    diff = ('+    size = int(os.getenv("MC_PREFETCH_BYTES", "0"))\n'
+            '+    parser.add_argument("--prefetch-bytes", type=int)\n')
+    adv = advise(c, extract(c), verdict("medium"), "en", diff=diff)
+    assert adv.suggestions == (
+        "If you set `MC_PREFETCH_BYTES`, re-check their meaning and defaults after upgrading.",
+        "If your launch command passes `--prefetch-bytes`, re-check their behaviour after upgrading.")
+    assert advise(c, extract(c), verdict("medium"), "en").suggestions == ()
+
+
+@pytest.mark.parametrize(("kind", "subject", "version", "en"), [
+    ("removal", "layer sharding", None, "Before upgrading, make sure your deployment no longer uses layer sharding."),
+    ("rename", "--enable-kv-offload", None,
+     "When upgrading, change `--enable-kv-offload` to its new name in your configs and scripts."),
+    ("default_change", "enable_rdma", None,
+     "If you rely on the old default of `enable_rdma`, set it explicitly after upgrading."),
+    ("dropped_support", "vLLM v0.23", "v0.23",
+     "Deployments still on vLLM v0.23 should migrate first or stay on an older release."),
+    ("dependency_bump", "CANN", "9.0.1", "Upgrade CANN to 9.0.1 in your environment before upgrading."),
+    ("format_change", "the KV cache dump", None,
+     "Check that tools and saved files that read the KV cache dump still work."),
+    ("regression", "lower accuracy on GSM8K", None,
+     "The PR reports a regression (lower accuracy on GSM8K): if it affects you, wait for the follow-up fix."),
+])
+def test_breaking_changes_say_what_to_do(kind, subject, version, en):
+    c = make("[Misc] Something users must act on (#7)", "", {"pkg/core/x.py": (5, 5)})
+    f = replace(extract(c), breaking=Breaking(kind, subject, f"evidence for {subject}", "body", version))
+    p = write_one(c, f, verdict("high"), "en")
+    assert p.suggestions[0] == en
+    zh = write_one(c, f, verdict("high"), "zh").suggestions[0]
+    assert zh.endswith("。") and subject.replace("`", "") in zh
+    assert breaking_line(f.breaking, "en").endswith(f"(evidence: “evidence for {subject}”)")
+
+
+def test_revert_says_what_it_undoes():
+    c = make('Revert "[Perf] Faster sampler (#99)" (#106)', "", {"pkg/core/sampler.py": (60, 60)})
+    p = write_one(c, extract(c), verdict("medium"), "en")
+    assert p.suggestions == ("Reverts “[Perf] Faster sampler (#99)”: if you relied on it, that behaviour is gone "
+                             "after upgrading.",)
+
+
+def test_user_facing_statement_is_quoted_under_impact():
+    c = make("[Feature] Add the --kv-offload flag (#8)", "", {"pkg/core/args.py": (30, 0)})
+    f = replace(extract(c), pr=PRBody(what=("Adds a flag.",), user_facing="yes",
+                                      user_facing_text=("Users can now pass `--kv-offload` to move KV blocks to CPU.",),
+                                      tested=True, empty=False))
+    p = write_one(c, f, verdict("medium"), "en")
+    assert p.impact[0] == ("User-facing change stated in the PR: “Users can now pass `--kv-offload` to move KV "
+                           "blocks to CPU.”.")
+    assert generic_keys(c, f, verdict("medium")) == ("core",)  # a test plan in the PR: not "untested"
+
+
+def test_low_tier_is_one_sentence_from_the_pr_or_its_size():
+    c = make("[Doc] Fix the install guide (#3)", "", {"docs/install.md": (3, 1)})
+    f = extract(c)
+    assert write_one(c, f, verdict("low"), "zh").summary == ("1 个文件（+3/-1），文档。",)
+    f2 = replace(f, pr=PRBody(what=("Fix the install guide", "Corrects the CANN version in the install guide"),
+                              empty=False))
+    assert write_one(c, f2, verdict("low"), "en").summary == ("Corrects the CANN version in the install guide.",)
+
+
+def test_no_advice_line_repeats_in_more_than_two_entries():
+    same = [Prose(summary=("x",), suggestions=("If you set `VLLM_X`, re-check it.",), impact=(f"line {i}",))
+            for i in range(4)]
+    out = spread_repeats(same)
+    assert [p.suggestions for p in out] == [("If you set `VLLM_X`, re-check it.",)] * 2 + [()] * 2
+    assert [p.impact for p in out] == [p.impact for p in same]
+
+
+def test_general_notes_once_each_naming_the_commits():
+    rows = [("aaaaaaa", "commit-aaaaaaaaaaaa", ("core", "no_tests")),
+            ("bbbbbbb", "commit-bbbbbbbbbbbb", ("kernel", "no_tests")),
+            ("ccccccc", "commit-cccccccccccc", ())]
+    notes = general_notes(rows, "en")
+    assert notes == [
+        "Runtime code changed without tests ([`aaaaaaa`](#commit-aaaaaaaaaaaa), [`bbbbbbb`](#commit-bbbbbbbbbbbb)): "
+        "verify the affected paths yourself after upgrading.",
+        "Kernel code changed ([`bbbbbbb`](#commit-bbbbbbbbbbbb)): re-check correctness and speed on your hardware.",
+        "Core runtime code changed ([`aaaaaaa`](#commit-aaaaaaaaaaaa)): run your integration tests after upgrading.",
+    ]
+    many = [(f"{i:07x}", f"commit-{i:012x}", ("core",)) for i in range(9)]
+    assert general_notes(many, "zh", link=False) == [
+        "涉及核心运行时代码（`0000000`、`0000001`、`0000002`、`0000003`、`0000004`、`0000005` 等 9 个提交）：升级后运行你的集成测试。"]
 
 
 def test_writer_notes_that_no_llm_was_used():
@@ -93,3 +224,118 @@ def test_writer_notes_that_no_llm_was_used():
     assert len(res.proses) == 1 and res.usage is None
     assert res.notes == ["No LLM configured: the text below was written by the deterministic writer from commit "
                          "messages and file statistics."]
+
+
+# ------------------------------------------------------------------ reasons for readers
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # CJK ideographs, CJK and full-width punctuation
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def classify(c: Commit):
+    f = extract(c)
+    return f, RulesClassifier("default").classify([(c, f)])[0]
+
+
+def test_reason_says_what_capped_the_tier():
+    c = make("[NPU][Model] Support FooNet model (#11)", "",
+             {"pkg/models/foonet.py": (400, 0), "pkg/core/registry.py": (10, 0)})
+    f, v = classify(c)
+    assert v.tier == "medium"
+    assert reader_reason(c, f, v, "en") == ("Adds a model or architecture; new capability in runtime code; more than "
+                                            "300 lines of runtime code; the rules point to high, but one platform "
+                                            "only, so at most medium.")
+    assert reader_reason(c, f, v, "zh") == ("新增模型或架构支持；新增运行时能力；运行时代码改动超过 300 行；"
+                                            "规则指向高，但仅限单一平台，至多为中。")
+
+
+def test_reason_says_the_model_outweighed_a_rule_pointing_higher():
+    c = make("[Deps] Upgrade torch to 2.9 (#12)", "", {"requirements.txt": (1, 1)})
+    f = extract(c)
+    model_low = Verdict("low", "deps_config", ("P(high)=0.01, P(low)=0.90 ...",), "model",
+                        {"high": 0.01, "medium": 0.09, "low": 0.9})
+    assert reader_reason(c, f, model_low, "en") == (
+        "Bumps a core dependency; the rules point to medium, but the model, judging from similar past commits, "
+        "rated it low.")
+    assert reader_reason(c, f, model_low, "zh") == "升级核心依赖；规则指向中，但模型参照相似的历史提交判为低。"
+    assert rules_point_higher(c, f, model_low)
+    model_high = replace(model_low, tier="high")
+    assert reader_reason(c, f, model_high, "en") == (
+        "Bumps a core dependency; the model, judging from similar past commits, rated it high, above the rules' "
+        "medium.")
+    assert not rules_point_higher(c, f, model_high)
+
+
+def test_reason_of_quiet_commits_and_facts_from_the_pr():
+    docs = make("[Doc] Fix typos (#13)", "", {"docs/a.md": (2, 2)})
+    f, v = classify(docs)
+    assert reader_reason(docs, f, v, "en") == "Documentation only."
+    small = make("Tidy the logger (#14)", "", {"pkg/util/log.py": (2, 2)})
+    f, v = classify(small)
+    assert reader_reason(small, f, v, "zh") == "涉及运行时代码。"
+    c = make("[Feature] Add the --kv-offload flag (#8)", "", {"pkg/core/args.py": (30, 0)})
+    f, v = classify(c)
+    f = replace(f, pr=PRBody(user_facing="yes", user_facing_text=("Adds a flag.",), empty=False),
+                breaking=Breaking("default_change", "--kv-offload", "on by default"))
+    assert reader_reason(c, f, v, "zh") == "新增运行时能力；检测到需要用户处理的变更；PR 说明存在用户可见变更。"
+    argus = RulesClassifier("argus").classify([(c, f)])[0]
+    assert reader_reason(c, f, argus, "en").startswith("Reference formula score ")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["[NPU] Fix crash in scheduler", "feat: add Foo model support", "[Doc] typo", "Bump torch to 2.9",
+                        "Revert \"x\"", "[CI] retry", "perf: faster sampler", "refactor: rename flag --x"]),
+       st.sampled_from(["low", "medium", "high"]), st.booleans())
+def test_reasons_are_in_the_report_language(subject, tier, model):
+    c = make(subject, "", {"pkg/core/a.py": (400, 3), "docs/x.md": (1, 1)})
+    f = extract(c)
+    v = Verdict(tier, "other", (), "model" if model else "rules:default", {"high": 0.1} if model else None)
+    zh, en = reader_reason(c, f, v, "zh"), reader_reason(c, f, v, "en")
+    assert zh.endswith("。")
+    assert not LATIN.search(zh.replace("CI", "").replace("PR", "")), zh
+    assert not CJK.search(en), en
+    assert en.endswith(".") and en[0].isupper()
+
+
+# ------------------------------------------------------------------ headline
+
+
+def item(i: int, subject: str, tier: str, files: dict, p_high: float | None = None, breaking: Breaking | None = None):
+    c = replace(make(subject, "", files), sha=f"{i:x}" * 40 if i < 16 else f"{i:040x}",
+                committed_at=T0.replace(hour=i % 24))
+    f = extract(c)
+    if breaking is not None:
+        f = replace(f, breaking=breaking)
+    v = Verdict(tier, "feature", (), "model" if p_high is not None else "rules:default",
+                {"high": p_high, "medium": 0.5, "low": 0.1} if p_high is not None else None)
+    return c, f, v
+
+
+def test_headline_ranks_must_reads_by_p_high_and_lists_moves_and_breaking_once():
+    core = {"pkg/core/a.py": (50, 5)}
+    items = [item(i, f"[Feature] Capability number {i} (#{i})", "high", core, p_high=0.1 * i) for i in range(1, 8)]
+    items.append(item(8, "[Deps] Upgrade torch from 2.8 to 2.9 (#80)", "medium", {"requirements.txt": (1, 1)}))
+    items.append(item(9, "[CI] Bump actions/checkout from 4 to 5 (#81)", "low", {".github/workflows/ci.yml": (1, 1)}))
+    items.append(item(10, "[Misc] Require CANN 9.0.1 (#82)", "high", core, p_high=0.99,
+                      breaking=Breaking("dependency_bump", "CANN", "requires CANN 9.0.1", "body", "9.0.1")))
+    items.append(item(11, "[Misc] Drop vLLM v0.23 (#83)", "medium", core,
+                      breaking=Breaking("dropped_support", "vLLM", "drop support for vLLM v0.23", "subject", "v0.23")))
+    items.append(item(12, "[Feature] Remove layer sharding (#84)", "medium", core,
+                      breaking=Breaking("removal", "layer sharding", "layer sharding is removed")))
+    h = build_headline(items, "en")
+    kinds = [(i.kind, i.text) for i in h.items]
+    assert kinds[:5] == [("must_read", f"Capability number {i}") for i in (7, 6, 5, 4, 3)]  # at most 5, by P(high)
+    assert kinds[5:] == [("breaking", breaking_line(items[-1][1].breaking, "en").split(" (evidence")[0]),
+                         ("dependency", "torch 2.8 → 2.9"), ("dependency", "CANN → 9.0.1"),
+                         ("dependency", "drops vLLM v0.23")]
+    assert len({i.sha for i in h.items}) == len(h.items)  # one line per commit
+    assert h.overview is None
+    assert [i.text for i in build_headline(items, "zh").items][-1] == "不再支持 vLLM v0.23"
+
+
+def test_headline_without_probabilities_ranks_by_rule_score():
+    items = [item(1, "[Feature] Add a small option (#1)", "high", {"pkg/core/a.py": (5, 1)}),
+             item(2, "feat: support FooNet model architecture (#2)", "high", {"pkg/models/foonet.py": (500, 0)})]
+    assert [i.text for i in build_headline(items, "en").items] == ["support FooNet model architecture",
+                                                                   "Add a small option"]
+    assert build_headline([item(3, "[Doc] x", "low", {"docs/a.md": (1, 1)})], "en").items == ()

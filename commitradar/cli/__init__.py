@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "raise it for fewer)")
     p.add_argument("--medium-threshold", type=float, metavar="P",
                    help="model tier policy: otherwise medium if 1 − P(low) ≥ P (default: tuned at training)")
+    p.add_argument("--explain", action="store_true",
+                   help="show each entry's model internals in the Markdown too (probabilities, thresholds, rule "
+                   "scores, strongest features, nearest labeled commits); the JSON twin always has them")
     llm = p.add_argument_group("LLM writer (medium and high commits only)")
     llm.add_argument("--llm", choices=("openai", "none"),
                      help="'openai' = any OpenAI-compatible endpoint (OPENAI_BASE_URL, OPENAI_API_KEY)")

@@ -35,7 +35,7 @@ def cmd_report(args) -> int:
         return 0
     failures, twins = [], []
     for report in pipeline.run(config, window, repos, args.commits or (), writer=writer):
-        for path in write_report(report, out, config.lang):
+        for path in write_report(report, out, config.lang, explain=config.explain):
             print(path)
             twins += [path] if path.suffix == ".json" else []
         usage = report.usage or {}

@@ -21,6 +21,7 @@ class WriteResult:
     proses: list[Prose]
     notes: list[str] = field(default_factory=list)
     usage: dict | None = None  # LLM accounting, None for writers that call nothing
+    overview: str | None = None  # the day's overview sentences, when an LLM wrote them
 
 
 class Writer(Protocol):

@@ -2,22 +2,24 @@
 
 Summary from the PR description's structure (``Features.pr``: what/why sentences and items, whole or cut
 at a sentence/clause boundary with "…", never repeating the title; a revert says what it undoes; an empty
-description says so), impact from path categories and folders with +/- counts, and for medium/high what a
-reader should check, derived from the categories touched.
+description says so); impact from path categories with +/- counts and where they land; risks and
+suggestions from :mod:`.advice` (specific to the change, or nothing); low-tier commits get one sentence. No
+impact, risk or suggestion line repeats in more than two entries of a report.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..features.prbody import shorten
 from ..i18n import CATEGORY_NAMES, t
 from ..records import Commit, Features, Prose, Verdict
 from . import WRITERS, Item, WriteResult
+from .advice import advise, code_name, quote
 
 MAX_BULLET = 220
 MAX_POINTS = 4
-RUNTIME = {"core", "kernel", "model"}
 
 
 def clip(text: str, limit: int = MAX_BULLET) -> str:
@@ -96,63 +98,94 @@ def _s(n: int) -> str:
     return "" if n == 1 else "s"
 
 
-def impact_lines(feats: Features, lang: str) -> list[str]:
+# ---------------------------------------------------------------- impact, risks, suggestions, low tier
+
+MAX_PATHS = 3
+MAX_LOW_SENTENCE = 200
+REPEAT_LIMIT = 2  # an advice or impact line may appear in at most this many entries of one report
+
+
+def where(commit: Commit, feats: Features) -> list[str]:
+    """The files when there are few, else the main folders (repository root left out)."""
+    if 0 < commit.n_files <= MAX_PATHS:
+        return [f.path for f in commit.files]
+    return [d for d in feats.top_dirs if d != "."][:MAX_PATHS]
+
+
+def impact_lines(commit: Commit, feats: Features, lang: str) -> list[str]:
+    """What the change touches, in one line (categories with counts, then where), plus the PR's own
+    user-facing statement and binary files when there are any."""
     names = CATEGORY_NAMES[lang]
-    out = [t(lang, "impact_cat", cat=names.get(c.category, c.category), files=c.files, s=_s(c.files), added=c.added,
-             deleted=c.deleted)
-           for c in feats.categories]
-    if feats.n_binary:
-        out.append(t(lang, "binary_files", n=feats.n_binary))
-    if feats.top_dirs:
-        out.append(t(lang, "areas", areas=", ".join(f"`{d}`" for d in feats.top_dirs[:4])))
-    return out
-
-
-def check_lines(feats: Features, lang: str) -> list[str]:
-    cats = feats.category_names
-    keys = [k for k, hit in (
-        ("check_breaking", feats.breaking_mark),
-        ("check_revert", feats.is_revert),
-        ("check_kernel", "kernel" in cats),
-        ("check_model", "model" in cats),
-        ("check_core", "core" in cats),
-        ("check_deps", "deps_config" in cats),
-        ("check_build", "build" in cats),
-        ("check_tests", bool(cats & RUNTIME) and "test" not in cats),
-    ) if hit]
-    return [t(lang, k) for k in keys]
-
-
-def risk_lines(feats: Features, lang: str) -> list[str]:
     out = []
-    if feats.breaking_mark:
-        out.append(t(lang, "risk_breaking"))
-    if feats.lines > 500:
-        out.append(t(lang, "risk_large", lines=feats.lines, files=feats.n_files))
+    if feats.pr.user_facing == "yes" and feats.pr.user_facing_text:
+        q = quote(" ".join(feats.pr.user_facing_text), lang, limit=240) or quote(feats.pr.user_facing_text[0], lang,
+                                                                                   limit=240)
+        if q:
+            out.append(t(lang, "impact_user_facing", quote=q))
+    parts = [t(lang, "impact_part", cat=names.get(c.category, c.category), files=c.files, s=_s(c.files),
+               added=c.added, deleted=c.deleted) for c in feats.categories]
+    if parts:
+        stats = t(lang, "list_sep").join(parts)
+        paths = where(commit, feats)
+        out.append(t(lang, "impact_where", stats=stats, paths=t(lang, "list_sep").join(code_name(p) for p in paths))
+                   if paths else t(lang, "impact_stats", stats=stats))
     if feats.n_binary:
-        out.append(t(lang, "risk_binary", n=feats.n_binary))
-    if feats.category_names & RUNTIME and "test" not in feats.category_names:
-        out.append(t(lang, "risk_no_tests"))
+        out.append(t(lang, "impact_binary", n=feats.n_binary, s=_s(feats.n_binary)))
     return out
 
 
-def one_line(commit: Commit, feats: Features, lang: str) -> str:
-    title = feats.title or commit.subject or commit.sha[:7]
+def _sentence(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text + "." if text and (text[-1].isalnum() or text[-1] in ")`'\"") else text
+
+
+def low_line(commit: Commit, feats: Features, lang: str) -> str:
+    """A low-tier commit's one sentence: what the PR description says it does (whole, short, not the title
+    again), else where it lands with its size."""
+    title = _norm(feats.title or commit.subject)
+    if not feats.pr.empty:
+        for what in feats.pr.what[:2]:
+            if len(what) <= MAX_LOW_SENTENCE and _norm(what) != title and what.count("`") % 2 == 0:
+                return _sentence(what)
     main = feats.categories[0].category if feats.categories else None
-    stat = t(lang, "files_stat", files=feats.n_files, s=_s(feats.n_files), added=feats.added, deleted=feats.deleted)
-    where = f", {CATEGORY_NAMES[lang].get(main, main)}" if main else ""
-    return f"{clip(title)} — {stat}{where}"
+    stat = dict(files=feats.n_files, s=_s(feats.n_files), added=feats.added, deleted=feats.deleted)
+    if main:
+        return t(lang, "low_stat", where=CATEGORY_NAMES[lang].get(main, main), **stat)
+    return t(lang, "low_stat_plain", **stat)
+
+
+def one_line(commit: Commit, feats: Features, lang: str) -> str:  # kept for callers of the old name
+    return low_line(commit, feats, lang)
 
 
 def write_one(commit: Commit, feats: Features, verdict: Verdict, lang: str) -> Prose:
     if verdict.tier == "low":
-        return Prose(summary=(one_line(commit, feats, lang),))
+        return Prose(summary=(low_line(commit, feats, lang),))
     summary = summary_lines(commit, feats, lang)
-    impact = tuple(impact_lines(feats, lang))
-    checks = check_lines(feats, lang)
+    impact = tuple(impact_lines(commit, feats, lang))
+    adv = advise(commit, feats, verdict, lang)
     if verdict.tier == "medium":
-        return Prose(summary=summary, impact=impact, suggestions=tuple(checks[:3]))
-    return Prose(summary=summary, impact=impact, risks=tuple(risk_lines(feats, lang)), suggestions=tuple(checks))
+        return Prose(summary=summary, impact=impact, suggestions=adv.suggestions)
+    return Prose(summary=summary, impact=impact, risks=adv.risks, suggestions=adv.suggestions)
+
+
+def spread_repeats(proses: Sequence[Prose], limit: int = REPEAT_LIMIT) -> list[Prose]:
+    """A line of impact, risks or suggestions that would appear in more than ``limit`` entries of one report
+    says nothing specific: it is kept in the first ``limit`` entries only."""
+    seen: dict[str, int] = {}
+    out = []
+    for prose in proses:
+        changes = {}
+        for name in ("impact", "risks", "suggestions"):
+            kept = []
+            for line in getattr(prose, name):
+                seen[line] = seen.get(line, 0) + 1
+                if seen[line] <= limit:
+                    kept.append(line)
+            if len(kept) != len(getattr(prose, name)):
+                changes[name] = tuple(kept)
+        out.append(replace(prose, **changes) if changes else prose)
+    return out
 
 
 class DeterministicWriter:
@@ -162,7 +195,8 @@ class DeterministicWriter:
         self.config = config
 
     def write(self, items: Sequence[Item], lang: str) -> WriteResult:
-        return WriteResult([write_one(c, f, v, lang) for c, f, v in items], notes=[t(lang, "writer_deterministic")])
+        proses = spread_repeats([write_one(c, f, v, lang) for c, f, v in items])
+        return WriteResult(proses, notes=[t(lang, "writer_deterministic")])
 
 
 WRITERS.add("deterministic", DeterministicWriter)

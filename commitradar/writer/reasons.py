@@ -1,0 +1,120 @@
+"""Why a commit got its tier, in one short sentence a reader can use (the report's language).
+
+Computed from facts the classifier also sees — the rules preset's hits and caps, the PR description's
+user-facing answer, breaking detections — next to the ``Verdict``, never from model internals. When the
+rules point higher than the tier, the sentence says what outweighed them: a cap (one platform, docs only, ...)
+or the model's judgment from similar past commits. Probabilities, thresholds, features and neighbours stay
+in the JSON twin (``verdict``) and in ``report --explain``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..classifier.rules import PRESETS, TIER_ORDER, Cap, Preset, Rule
+from ..i18n import STRINGS, t
+from ..records import Commit, Features, Verdict
+
+MAX_PHRASES = 3
+_IMPLIED = {"runtime-code": None, "fix": "core-fix"}  # shown only when nothing more specific is: (name, unless)
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """What the rules say about one commit: score, hits, the tier from the score alone and after caps."""
+
+    preset: Preset
+    score: int
+    hits: tuple[Rule, ...]
+    caps: tuple[Cap, ...]  # caps whose condition holds (docs only, one platform, ...)
+    score_tier: str
+    rule_tier: str  # after caps
+
+
+def preset_of(verdict: Verdict) -> Preset:
+    """The preset that decided (``rules:<name>``); the model is read against ``default``."""
+    kind, _, name = verdict.classifier.partition(":")
+    return PRESETS.get(name) if kind == "rules" and name in PRESETS.names() else PRESETS.get("default")
+
+
+def _tier_of(score: int, preset: Preset) -> str:
+    return "high" if score >= preset.high_at else "medium" if score >= preset.medium_at else "low"
+
+
+def rule_view(commit: Commit, feats: Features, verdict: Verdict) -> RuleView:
+    preset = preset_of(verdict)
+    score, hits = preset.score(commit, feats)
+    tier = _tier_of(score, preset)
+    caps = tuple(cap for cap in preset.caps if cap.when(commit, feats))
+    capped = min([tier] + [c.max_tier for c in caps], key=TIER_ORDER.__getitem__)
+    return RuleView(preset, score, tuple(hits), caps, tier, capped)
+
+
+def _has(lang: str, key: str) -> bool:
+    return key in STRINGS[lang]
+
+
+def _hit_phrases(view: RuleView, lang: str) -> list[str]:
+    names = {r.name for r in view.hits}
+    positive = sorted((r for r in view.hits if r.points > 0), key=lambda r: -r.points)
+    chosen = []
+    for r in positive:
+        if r.name in _IMPLIED:
+            unless = _IMPLIED[r.name]
+            if (unless and unless in names) or (unless is None and len(positive) > 1):
+                continue
+        chosen.append(r)
+    binding = {c.name for c in view.caps if TIER_ORDER[c.max_tier] < TIER_ORDER[view.score_tier]}
+    negative = [r for r in view.hits if r.points < 0 and r.name not in binding]
+    return [t(lang, f"reason_{r.name}") for r in chosen + negative if _has(lang, f"reason_{r.name}")]
+
+
+def _fact_phrases(feats: Features, lang: str) -> list[str]:
+    out = []
+    if feats.breaking is not None:
+        out.append(t(lang, "reason_breaking"))
+    elif feats.breaking_mark:
+        out.append(t(lang, "reason_breaking_mark"))
+    if feats.pr.user_facing == "yes":
+        out.append(t(lang, "reason_user_facing"))
+    return out
+
+
+def reader_reason(commit: Commit, feats: Features, verdict: Verdict, lang: str) -> str:
+    """One sentence: the strongest signals (at most three), the facts a reader cares about, and — when the
+    rules point elsewhere than the tier — what outweighed them."""
+    view = rule_view(commit, feats, verdict)
+    tier_word = lambda tier: t(lang, "tier_word_" + tier)  # noqa: E731
+    if view.preset.name == "argus":
+        phrases = [t(lang, "reason_argus", score=view.score)]
+    else:
+        phrases = _hit_phrases(view, lang)[:MAX_PHRASES]
+    phrases += _fact_phrases(feats, lang)
+    cap_phrases = [t(lang, f"reason_cap_{c.name}") for c in view.caps if _has(lang, f"reason_cap_{c.name}")]
+    is_model = not verdict.classifier.startswith("rules")
+    tier = verdict.tier
+    if TIER_ORDER[view.score_tier] > TIER_ORDER[tier]:
+        # the rules' score points higher: a cap brought it down, or the model judged lower
+        binding = [t(lang, f"reason_cap_{c.name}") for c in view.caps
+                   if TIER_ORDER[c.max_tier] <= TIER_ORDER[tier] and _has(lang, f"reason_cap_{c.name}")]
+        if binding and phrases:
+            phrases.append(t(lang, "reason_but_cap", rule_tier=tier_word(view.score_tier), cap=binding[0]))
+        elif binding:
+            phrases.append(binding[0])
+        elif is_model:
+            phrases.append(t(lang, "reason_but_model", rule_tier=tier_word(view.rule_tier), tier=tier_word(tier)))
+    elif is_model and TIER_ORDER[view.rule_tier] < TIER_ORDER[tier]:
+        phrases.append(t(lang, "reason_model_higher", tier=tier_word(tier), rule_tier=tier_word(view.rule_tier)))
+    if not phrases:
+        phrases = cap_phrases[:1] or [t(lang, "reason_small")]
+    text = t(lang, "sep").join(dict.fromkeys(phrases))
+    if lang == "en":
+        text = text[:1].upper() + text[1:]
+    return text + t(lang, "stop")
+
+
+def rules_point_higher(commit: Commit, feats: Features, verdict: Verdict) -> bool:
+    """The rules' score alone would give a higher tier than the verdict (the reason then says why not)."""
+    return TIER_ORDER[rule_view(commit, feats, verdict).score_tier] > TIER_ORDER[verdict.tier]
+
+
+__all__ = ["RuleView", "rule_view", "reader_reason", "rules_point_higher", "preset_of"]
