@@ -18,12 +18,13 @@ from conftest import DAY, GitRepo, build_day_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from commitradar import markdown as md
 from commitradar.classifier import get_classifier
 from commitradar.config import Config
 from commitradar.mining import open_repo, resolve_window
 from commitradar.pipeline import build_report, run
 from commitradar.records import Commit, FileChange
-from commitradar.report import render_json, render_markdown, write_report
+from commitradar.report import layout, render_json, render_markdown, write_report
 from commitradar.writer import get_writer
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -135,9 +136,43 @@ def heading_texts(doc: str) -> list[str]:
     return [h for h in map(_heading, doc.split("\n")) if h is not None]
 
 
+def link_text_at(src: str) -> tuple[str, int] | None:
+    """The text of the inline link starting at ``src[0] == "["`` and where its ``](`` is: backslash escapes
+    and code spans cannot close the brackets (CommonMark: code spans bind tighter than links)."""
+    if not src.startswith("["):
+        return None
+    i, depth, n = 1, 0, len(src)
+    while i < n:
+        ch = src[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "`":
+            j = i
+            while j < n and src[j] == "`":
+                j += 1
+            close = src.find(src[i:j], j)
+            while close >= 0 and close + (j - i) < n and src[close + (j - i)] == "`":
+                close = src.find(src[i:j], close + (j - i) + 1)
+            i = close + (j - i) if close >= 0 else j
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            if depth == 0:
+                return (inline_text(src[1:i]), i) if src[i + 1:i + 2] == "(" else None
+            depth -= 1
+        i += 1
+    return None
+
+
+_INLINE_ANCHOR = re.compile(r'^- <a id="([^"]+)"></a>(.*)$')
+
+
 def anchors(doc: str) -> list[tuple[str, str]]:
-    """Every link target of the document as (id, text of the heading it lands on): explicit
-    ``<a id>`` anchors (landing on the next heading) and heading slugs, in document order."""
+    """Every link target of the document as (id, the text a reader lands on): explicit ``<a id>`` anchors
+    on their own line (landing on the next heading) or at the start of a list item (landing on the item's
+    first link, the commit's title), and heading slugs, in document order."""
     lines = doc.split("\n")
     slugger = Slugger()
     out = []
@@ -146,10 +181,20 @@ def anchors(doc: str) -> list[tuple[str, str]]:
         if m:
             nxt = next(h for h in map(_heading, lines[i + 1:]) if h is not None)
             out.append((m.group(1), nxt))
+        m = _INLINE_ANCHOR.match(line)
+        if m:
+            found = link_text_at(m.group(2))
+            assert found is not None, line
+            out.append((m.group(1), found[0]))
         h = _heading(line)
         if h is not None:
             out.append((slugger.slug(h), h))
     return out
+
+
+def internal_links(doc: str) -> list[str]:
+    """Targets of every ``](#id)`` link anywhere in the document (headline, table, notes, TOC)."""
+    return re.findall(r"\]\(#([^()\s]*)\)", doc)
 
 
 def toc_links(doc: str) -> list[tuple[str, str]]:
@@ -176,6 +221,8 @@ def assert_links_resolve(doc: str) -> None:
     for text, target in links:
         assert target in where, (target, ids)
         assert where[target] == text, f"link {text!r} lands on heading {where[target]!r}"
+    for target in internal_links(doc):
+        assert target in where, (target, ids)
     # no setext headings sneak in (a --- right under a text line would be one)
     lines = doc.split("\n")
     for i, ln in enumerate(lines[1:], 1):
@@ -206,10 +253,13 @@ def split_row(line: str) -> list[str]:
     return cells
 
 
+COLUMNS = 4  # time (with the zone), tier, author, subject
+
+
 def table_rows(doc: str) -> list[str]:
     lines = doc.split("\n")
-    i = next(i for i, ln in enumerate(lines) if re.fullmatch(r"\|(?:\s*:?-+:?\s*\|){3}", ln))
-    assert len(split_row(lines[i - 1])) == 3  # header
+    i = next(i for i, ln in enumerate(lines) if re.fullmatch(rf"\|(?:\s*:?-+:?\s*\|){{{COLUMNS}}}", ln))
+    assert len(split_row(lines[i - 1])) == COLUMNS  # header
     rows = []
     for ln in lines[i + 1:]:
         if not ln.strip():
@@ -259,17 +309,18 @@ def test_any_message_one_row_three_columns_and_links_resolve(items):
     rows = table_rows(doc)
     assert len(rows) == len(commits)
     for row in rows:
-        assert len(split_row(row)) == 3, row
+        assert len(split_row(row)) == COLUMNS, row
     assert "\r" not in doc
     assert_links_resolve(doc)
-    # every commit heading renders to the commit's visible text
-    texts = heading_texts(doc)
+    # every commit's anchor lands on the commit's visible text (a heading, or a low-tier line's link)
+    landing = dict(anchors(doc))
+    lay = layout(report, "zh")
     for e in report.entries:
         visible = re.sub(r" {2,}", " ", "".join(
             " " if ch in "\r\n\t" else ch for ch in e.commit.subject
             if (unicodedata.category(ch) != "Cc" or ch in "\r\n\t") and not INVISIBLE.match(ch))).strip()
         if visible and "`" not in visible:
-            assert any(t == visible for t in texts), (visible, texts)
+            assert landing[lay.by_sha[e.commit.sha].anchor] == visible, (visible, landing)
 
 
 @settings(max_examples=100, deadline=None)
@@ -333,7 +384,7 @@ def test_json_twin_carries_everything(day_repo):
     local = open_repo(str(repo.path), repo.path.parent / "cache")
     (report,) = list(run(CONFIG, WINDOW, [local]))
     data = json.loads(render_json(report))
-    assert data["format_version"] == 1 and data["label"] == DAY and data["lang"] == "zh"
+    assert data["format_version"] == 2 and data["label"] == DAY and data["lang"] == "zh"
     assert data["stats"] == {"total": 8, "high": report.count("high"), "medium": report.count("medium"),
                              "low": report.count("low")}
     assert data["stats"]["high"] + data["stats"]["medium"] + data["stats"]["low"] == 8
@@ -360,6 +411,11 @@ def test_json_twin_carries_everything(day_repo):
     order = [(["high", "medium", "low"].index(e["verdict"]["tier"]), -datetime.fromisoformat(e["commit"]["committed_at"]).timestamp())
              for e in data["entries"]]
     assert order == sorted(order)
+    # no web remote: no links, but anchors, reasons and the headline all the same
+    assert all(e["commit_url"] is None and e["pr_url"] is None for e in data["entries"])
+    assert all(e["anchor"] == "commit-" + e["commit"]["sha"][:12] for e in data["entries"])
+    assert all(e["reason"].endswith("。") for e in data["entries"])
+    assert data["headline"]["overview"] is None and data["headline"]["items"]
 
 
 def test_english_report(day_repo):
@@ -368,9 +424,11 @@ def test_english_report(day_repo):
     (report,) = list(run(Config(classifier="rules", tz="Asia/Shanghai", lang="en"), WINDOW, [local]))
     doc = render_markdown(report, "en")
     assert doc.startswith("# Daily update report (2026-03-10)\n")
-    for s in ("| Committed | Author | Message |", "### 📊 Summary", "### 📋 Contents", "Change type", "Importance"):
+    for s in ("| Committed (Asia/Shanghai) | Tier | Author | Message |", "### 🧭 Highlights", "### 📊 Summary",
+              "### 📋 Contents", "Change type", "Importance"):
         assert s in doc, s
-    assert not re.search(r"[\u4e00-\u9fff]", doc), "Chinese text in an English report"
+    # no Chinese, and none of our punctuation is full-width (commit text is not ours: there is none here)
+    assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", doc), "Chinese text in an English report"
     assert_links_resolve(doc)
 
 
@@ -408,3 +466,124 @@ def test_golden_report(golden_repo, lang):
     assert doc == path.read_text(encoding="utf-8"), f"{path} differs (UPDATE_GOLDEN=1 to regenerate, then review)"
     assert_links_resolve(doc)
     assert len(table_rows(doc)) == 8
+
+
+# ------------------------------------------------------------------------------ what a reader gets (issue 13)
+
+
+def golden_report(golden_repo, lang="zh", **cfg):
+    local = open_repo(str(golden_repo.path), golden_repo.path.parent / "cache")
+    (report,) = list(run(Config(classifier="rules", tz="Asia/Shanghai", lang=lang, **cfg), WINDOW, [local]))
+    return report
+
+
+def section(doc: str, heading_re: str) -> list[str]:
+    """Lines under the first heading matching ``heading_re`` up to the next heading (or the footer)."""
+    lines = doc.split("\n")
+    start = next(i for i, ln in enumerate(lines) if re.match(heading_re, ln))
+    out = []
+    for ln in lines[start + 1:]:
+        if _ATX.match(ln) or ln.startswith("> 💡") or ln.startswith("_"):
+            break
+        out.append(ln)
+    return out
+
+
+def test_links_people_and_the_json_twin(golden_repo):
+    report = golden_report(golden_repo)
+    doc = render_markdown(report)
+    data = json.loads(render_json(report))
+    by_subject = {e["commit"]["subject"].splitlines()[0]: e for e in data["entries"]}
+    feat = by_subject["feat(model)!: add Step-3.5-Flash model support (#104)"]
+    assert feat["pr_url"] == "https://github.com/demo-org/proj/pull/104"
+    assert feat["commit_url"] == "https://github.com/demo-org/proj/commit/" + feat["commit"]["sha"]
+    merge = by_subject["Merge branch 'topic' into main"]
+    assert merge["pr_url"] is None  # no (#N) at the end
+    # every entry whose subject ends in (#N) links its pull request, and every entry shows its author
+    for e in data["entries"]:
+        subject = e["commit"]["subject"].splitlines()[0]
+        n = re.search(r"\(#(\d+)\)$", subject)
+        if n:
+            assert f"[PR #{n.group(1)}](https://github.com/demo-org/proj/pull/{n.group(1)})" in doc
+        assert (e["commit_url"] in doc) and (md.inline(e["commit"]["author"]) in doc)
+    # headline items carry the anchors of their entries
+    assert data["headline"]["items"] and all(i["anchor"] == by_sha_anchor(data, i["sha"]) for i in data["headline"]["items"])
+    assert [i["kind"] for i in data["headline"]["items"]] == ["must_read", "must_read", "dependency"]
+    assert data["headline"]["items"][-1]["text"] == "torch → 2.6"
+    # the twin keeps the model internals (verdict), the Markdown does not without --explain
+    assert feat["verdict"]["reasons"] and "score" in " ".join(feat["verdict"]["reasons"])
+    assert not re.search(r"score -?\d+ \(high|\(\+\d\):|P\(high\)", doc)
+    explained = render_markdown(report, explain=True)
+    assert "score 9 (high ≥ 4, medium ≥ 2)" in explained and "模型细节" in explained
+    assert_links_resolve(explained)
+
+
+def by_sha_anchor(data: dict, sha: str) -> str:
+    return next(e["anchor"] for e in data["entries"] if e["commit"]["sha"] == sha)
+
+
+def test_headline_comes_first_and_table_names_zone_and_tier(golden_repo):
+    doc = render_markdown(golden_report(golden_repo))
+    lines = doc.split("\n")
+    assert lines[2] == "## demo-org/proj" and lines[4] == "### 🧭 今日要点"
+    head = section(doc, r"^### 🧭 今日要点")
+    items = [ln for ln in head if ln.startswith("- ")]
+    assert items[0].startswith("- 🔴 [add Step-3.5-Flash model support](#commit-")
+    assert items[-1].startswith("- 📦 torch → 2.6：[\\[Deps\\] Upgrade torch to 2.6 (\\#105)](#commit-")
+    assert "| 提交时间（Asia/Shanghai） | 重要度 | 作者 | 提交信息 |" in head
+    assert any("| 🔴 高 |" in row for row in table_rows(doc))
+
+
+def test_low_tier_is_a_compact_list_of_linked_lines(golden_repo):
+    report = golden_report(golden_repo)
+    doc = render_markdown(report)
+    low = [e for e in report.entries if e.verdict.tier == "low"]
+    body = [ln for ln in section(doc, r"^### 🟢 ") if ln.strip()]
+    assert len(body) == len(low)  # one line each
+    for e, line in zip(low, body):
+        assert line.startswith(f'- <a id="commit-{e.commit.sha[:12]}"></a>[')
+        assert f"/commit/{e.commit.sha})" in line
+    # at most 3 Markdown lines per low commit, anywhere: its table row, its 目录 line, its list line
+    for e in low:
+        assert sum(e.commit.sha[:12] in ln or e.commit.sha in ln for ln in doc.split("\n")) <= 3
+
+
+def test_generic_advice_is_said_once_at_the_end(golden_repo):
+    report = golden_report(golden_repo, lang="en")
+    doc = render_markdown(report, "en")
+    tail = doc.split("> 💡 **General notes**")
+    assert len(tail) == 2, "one general-notes block, at the end"
+    notes = [ln for ln in tail[1].split("\n") if ln.startswith("> - ")]
+    assert notes and all(doc.count(n[4:]) == 1 for n in notes)
+    assert any(n.startswith("> - Kernel code changed ([`") for n in notes)
+    # per entry: no sentence that the general notes say
+    for e in report.entries:
+        for line in e.prose.suggestions + e.prose.risks:
+            assert "integration tests" not in line and "your hardware" not in line
+
+
+def test_zh_report_has_no_english_labels_of_ours(golden_repo):
+    report = golden_report(golden_repo)
+    doc = render_markdown(report, "zh", explain=False)
+    ours = doc
+    # remove what is not ours: commit text (subjects, authors, quotes), code spans, links' targets, SHAs, names
+    for e in report.entries:
+        for text in (e.commit.subject, e.commit.author, *e.prose.summary):
+            ours = ours.replace(md.inline(text), " ").replace(md.cell(text), " ")
+    for item in report.headline.items:  # "torch → 2.6": names from the commit
+        ours = ours.replace(md.inline(item.text), " ")
+    ours = re.sub(r"`[^`]*`|\]\([^)]*\)|<a id=\"[^\"]*\"></a>|“[^”]*”|\(#[^)]*\)", " ", ours)
+    ours = re.sub(r"\bPR #\d+|\+\d+/-\d+|demo-org/proj|Asia/Shanghai|commitradar", " ", ours)
+    words = set(re.findall(r"[A-Za-z][A-Za-z-]*", ours))
+    assert words <= {"CI", "PR", "SHA", "LLM", "token", "tokens"}, words
+
+
+def test_explain_flag_from_the_command_line(day_repo, cli, tmp_path):
+    repo, _ = day_repo
+    for flag in ([], ["--explain"]):
+        out = tmp_path / ("out" + "".join(flag))
+        res = cli("report", "--repo", repo.path, "--date", DAY, "--classifier", "rules", "--out", out, *flag)
+        assert res.returncode == 0, res.stderr
+        doc = next(out.rglob("*.md")).read_text(encoding="utf-8")
+        assert ("score " in doc) == bool(flag) and ("模型细节" in doc) == bool(flag)
+        assert_links_resolve(doc)

@@ -88,7 +88,7 @@ def test_sections_per_tier_are_facts_of_this_commit():
     # impact: one line, categories with counts, then where (three files: the files themselves)
     assert high.impact == ("models 1 file (+700/-0), kernels 1 file (+40/-2), tests 1 file (+30/-0): "
                            "`pkg/models/step3p5.py`, `csrc/attn.cu`, `tests/test_step.py`.",)
-    assert high.suggestions == ("If you serve `step3p5`, re-validate their outputs after upgrading.",)
+    assert high.suggestions == ("If you serve `step3p5`, re-validate its outputs after upgrading.",)
     assert high.risks == ("Large change: 772 lines across 3 files.",)
     medium = write_one(c, f, verdict("medium"), "zh")
     assert medium.summary and medium.impact and medium.risks == ()
@@ -119,10 +119,10 @@ def test_advice_names_what_the_pr_names():
              {"vllm_ascend/ops/fused_moe/mc2.py": (120, 10), "vllm_ascend/models/deepseek_v3.py": (10, 2)})
     p = write_one(c, extract(c), verdict("high"), "en")
     assert p.suggestions == (
-        "If you set `VLLM_ASCEND_ENABLE_FUSED_MC2`, re-check their meaning and defaults after upgrading.",
-        "If your launch command passes `--enable-expert-parallel`, re-check their behaviour after upgrading.",
-        "If your configuration sets `max_num_batched_tokens`, re-check their values and defaults after upgrading.",
-        "If you serve `deepseek_v3`, re-validate their outputs after upgrading.",
+        "If you set `VLLM_ASCEND_ENABLE_FUSED_MC2`, re-check its meaning and default after upgrading.",
+        "If your launch command passes `--enable-expert-parallel`, re-check its behaviour after upgrading.",
+        "If your configuration sets `max_num_batched_tokens`, re-check its value and default after upgrading.",
+        "If you serve `deepseek_v3`, re-validate its outputs after upgrading.",
         "The PR reports “With this change TTFT drops by 23% on DeepSeek-V3 at 32k input.”: measure on your own "
         "workload before relying on it.",
     )
@@ -138,8 +138,8 @@ def test_diff_names_count_when_a_diff_is_loaded():
             '+    parser.add_argument("--prefetch-bytes", type=int)\n')
     adv = advise(c, extract(c), verdict("medium"), "en", diff=diff)
     assert adv.suggestions == (
-        "If you set `MC_PREFETCH_BYTES`, re-check their meaning and defaults after upgrading.",
-        "If your launch command passes `--prefetch-bytes`, re-check their behaviour after upgrading.")
+        "If you set `MC_PREFETCH_BYTES`, re-check its meaning and default after upgrading.",
+        "If your launch command passes `--prefetch-bytes`, re-check its behaviour after upgrading.")
     assert advise(c, extract(c), verdict("medium"), "en").suggestions == ()
 
 

@@ -258,6 +258,11 @@ def _s(n: int) -> str:
     return "" if n == 1 else "s"
 
 
+def _their(names: Sequence[str]) -> str:
+    """English possessive for one name or several (the Chinese strings ignore it)."""
+    return "its" if len(names) == 1 else "their"
+
+
 def generic_keys(commit: Commit, feats: Features, verdict: Verdict) -> tuple[str, ...]:
     """Generic notes that apply to this commit (medium and high only)."""
     if verdict.tier == "low":
@@ -298,24 +303,24 @@ def advise(commit: Commit, feats: Features, verdict: Verdict, lang: str, diff: s
     texts = _title_and_prose(commit, feats)
     env = [n for n in env_names(texts, diff) if not (b and n in b.subject)][:MAX_NAMES]
     if env:
-        sugg.append(t(lang, "adv_env", names=join_names([code_name(n) for n in env], lang)))
+        sugg.append(t(lang, "adv_env", their=_their(env), names=join_names([code_name(n) for n in env], lang)))
     flags = [f for f in cli_flags(texts, diff) if not (b and f in b.subject)][:MAX_NAMES]
     if flags:
-        sugg.append(t(lang, "adv_flags", names=join_names([code_name(f) for f in flags], lang)))
+        sugg.append(t(lang, "adv_flags", their=_their(flags), names=join_names([code_name(f) for f in flags], lang)))
     keys = [k for k in config_keys(texts, exclude=[f.lstrip("-").replace("-", "_") for f in flags])
             if not (b and k in b.subject) and k.upper() not in env][:MAX_NAMES]
     if keys:
-        sugg.append(t(lang, "adv_config", names=join_names([code_name(k) for k in keys], lang)))
+        sugg.append(t(lang, "adv_config", their=_their(keys), names=join_names([code_name(k) for k in keys], lang)))
     models = model_names(commit)[:MAX_NAMES]
     if models and not feats.tests_only:
-        sugg.append(t(lang, "adv_models", names=join_names([code_name(m) for m in models], lang)))
+        sugg.append(t(lang, "adv_models", their=_their(models), names=join_names([code_name(m) for m in models], lang)))
     numbers = reported_numbers(prose_sentences(commit, feats), lang)
     if numbers:
         sugg.append(t(lang, "adv_numbers", quote=numbers))
     if feats.lines > 500:
         risks.append(t(lang, "risk_large", lines=feats.lines, files=feats.n_files))
     if feats.n_binary:
-        risks.append(t(lang, "risk_binary", n=feats.n_binary))
+        risks.append(t(lang, "risk_binary", n=feats.n_binary, s=_s(feats.n_binary)))
     return Advice(tuple(dict.fromkeys(risks)), tuple(dict.fromkeys(sugg)), generic_keys(commit, feats, verdict))
 
 
