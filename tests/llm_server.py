@@ -8,7 +8,8 @@
 it (then ``ok``); ``default`` is the fault for everything else. Faults:
 
 ==================  =============================================================================
-``ok``              a valid answer for the tier (``"insights"`` in the system prompt → high schema)
+``ok``              a valid answer for the tier (``"insights"`` in the system prompt → high schema,
+                    ``"overview"`` → the day's overview)
 ``fenced``          a valid answer inside a ```json fence with chatter around it
 ``429``             HTTP 429 with ``Retry-After: <retry_after>``
 ``500`` / ``503``   HTTP error with an OpenAI-style error body
@@ -42,7 +43,12 @@ from commitradar.writer.llm.tokens import estimate_tokens
 FILLER = " This is a deliberately long explanation that pads the answer to the requested length."
 
 
+OVERVIEW = "Two changes need attention today. The rest are small fixes in the scheduler and the loader."
+
+
 def valid_answer(tier: str, tokens: int = 0) -> dict:
+    if tier == "overview":
+        return {"overview": OVERVIEW}
     ans = {
         "summary": ["Adds the change described in the commit.", "Updates the affected module."],
         "impact": ["`core/scheduler.py`: request scheduling."],
@@ -162,7 +168,8 @@ class FakeLLM:
         system = "\n".join(m.get("content") or "" for m in msgs if m.get("role") == "system")
         user = "\n".join(m.get("content") or "" for m in msgs if m.get("role") == "user")
         rf = (body.get("response_format") or {}).get("type")
-        tier = "high" if '"insights"' in system else "medium" if '"summary"' in system else None
+        tier = ("overview" if '"overview"' in system else "high" if '"insights"' in system
+                else "medium" if '"summary"' in system else None)
         record = {"body": body, "tier": tier, "response_format": rf, "time": time.monotonic()}
         if rf == "json_schema" and not self.json_schema:
             record["fault"] = "reject_json_schema"
@@ -234,7 +241,7 @@ class FakeLLM:
         }, {}
 
 
-__all__ = ["FakeLLM", "valid_answer"]
+__all__ = ["FakeLLM", "valid_answer", "OVERVIEW"]
 
 
 from gitrepo import GitRepo  # noqa: E402,F401  (one repo builder for every test and benchmark)

@@ -99,7 +99,7 @@ def test_report_with_a_real_tiny_model_is_complete_and_valid(tmp_path, llama_ser
         else:
             assert p["source"] == "fallback" and p["note"].startswith("⚠️")
     assert md.count("LLM output unavailable") == sum(1 for e in entries if e["prose"]["note"].startswith("⚠️ LLM output"))
-    assert "LLM usage:" in md and "writer openai:gemma3-270m" in md
+    assert "LLM usage:" in md and "writer: LLM (gemma3-270m)" in md
     # exit code follows the failure share (the report is written either way)
     expected = 4 if u["failed"] > 0.2 * u["calls"] else 0
     assert rc == expected

@@ -67,13 +67,18 @@ def llm_requests(srv):
     return [r for r in srv.requests if r["fault"] not in ("reject_json_schema", "reject_json_object")]
 
 
+def entry_requests(srv):
+    """Requests for commits (not the day's overview, tested in test_llm_overview.py)."""
+    return [r for r in srv.requests if r["tier"] != "overview"]
+
+
 # ------------------------------------------------------------------ the happy path, cache, low tier
 
 
 def test_writes_medium_and_high_with_llm_and_low_for_free(tmp_path, repo):
     with FakeLLM() as srv:
         rep = report(config(tmp_path, srv.base_url), repo)
-        sent = srv.requests
+        sent = entry_requests(srv)
     tiers = {e.commit.subject: e.verdict.tier for e in rep.entries}
     assert tiers[HIGH] == "high" and tiers[LOW] == "low" and tiers[MED_FIX] == "medium"
     assert len(sent) == 4 and all(r["response_format"] == "json_schema" for r in sent)
@@ -86,7 +91,8 @@ def test_writes_medium_and_high_with_llm_and_low_for_free(tmp_path, repo):
     assert low.source == "deterministic" and low.tokens_in == 0
     u = rep.usage
     assert u["calls"] == 4 and u["failed"] == 0 and u["cached"] == 0 and u["degraded"] == []
-    assert u["tokens_in"] == sum(e.prose.tokens_in for e in rep.entries) == srv.prompt_tokens
+    assert u["tokens_in"] == sum(e.prose.tokens_in for e in rep.entries) + u["overview"]["tokens_in"] == srv.prompt_tokens
+    assert u["overview"]["calls"] == 1 and rep.headline.overview
     assert u["by_tier"]["high"]["calls"] == 1 and u["by_tier"]["medium"]["calls"] == 3
     assert u["by_tier"]["low"] == {**u["by_tier"]["low"], "commits": 1, "calls": 0, "tokens_in": 0}
     assert u["redactions"] >= 1
@@ -99,13 +105,14 @@ def test_rerun_sends_nothing(tmp_path, repo):
         first = report(config(tmp_path, srv.base_url), repo)
         n = len(srv.requests)
         second = report(config(tmp_path, srv.base_url), repo)
-        assert len(srv.requests) == n == 4
+        assert len(srv.requests) == n == 5  # four commits and the day's overview
     assert second.usage["cached"] == 4 and second.usage["calls"] == 0 and second.usage["tokens_in"] == 0
+    assert second.usage["overview"]["cached"] == 1 and second.headline.overview == first.headline.overview
     assert [e.prose.summary for e in first.entries] == [e.prose.summary for e in second.entries]
     # another language or model is another cache key
     with FakeLLM() as srv:
         report(config(tmp_path, srv.base_url, lang="zh"), repo)
-        assert len(srv.requests) == 4
+        assert len(entry_requests(srv)) == 4
 
 
 # ------------------------------------------------------------------ faults
@@ -230,7 +237,7 @@ def test_requests_in_flight_are_bounded(tmp_path, repo):
 def test_run_token_budget_degrades_the_rest_and_says_which(tmp_path, repo):
     with FakeLLM(prefill_rate=1e9, decode_rate=1e9) as srv:
         rep = report(config(tmp_path, srv.base_url, run_token_budget=6500, max_in_flight=1), repo)
-        sent = len(srv.requests)
+        sent = len(entry_requests(srv))
     u = rep.usage
     assert u["budget_skipped"] and sent == u["calls"] < 4
     assert u["tokens_in"] + u["tokens_out"] <= 6500
@@ -322,6 +329,6 @@ def test_interrupted_run_resumes_where_it_stopped(tmp_path, repo):
         assert rows == 2 and proc.returncode != 0
     with FakeLLM() as srv:
         rep = report(config(tmp_path, srv.base_url), repo)
-        resent = [r["body"]["messages"][1]["content"] for r in srv.requests]
+        resent = [r["body"]["messages"][1]["content"] for r in entry_requests(srv)]
     assert len(resent) == 2 and any(MED_PERF in m for m in resent) and any(INJECT in m for m in resent)
     assert rep.usage["cached"] == 2 and rep.usage["calls"] == 2

@@ -3,8 +3,8 @@ nothing is called and the caller writes no report.
 
 It goes through the one pipeline like any writer: for each report, every medium/high commit's messages
 (system + user, after redaction and excerpting), its estimated input tokens, the output limit, and whether
-the cache already holds an answer (then nothing would be sent). Low-tier commits are listed as costing
-nothing. :meth:`DryRunWriter.summary` gives the totals, checked against the run token budget. It works
+the cache already holds an answer (then nothing would be sent), then the day's overview request. Low-tier
+commits are listed as costing nothing. :meth:`DryRunWriter.summary` gives the totals, checked against the run token budget. It works
 without a model name or endpoint, so a budget can be sized before one is chosen; without ``--llm`` it says
 that nothing would be sent at all.
 """
@@ -25,7 +25,7 @@ class DryRunWriter:
         self.config = config
         self.loader = loader
         self.out = out or sys.stdout
-        self.send = self.cached = self.low = self.deterministic = 0
+        self.send = self.cached = self.low = self.deterministic = self.overviews = 0
         self.tokens_in = self.tokens_out = 0
 
     def write(self, items: Sequence[Item], lang: str) -> WriteResult:
@@ -61,9 +61,31 @@ class DryRunWriter:
                 print(head, file=self.out)
                 for m in req.messages:
                     print(f"--- {m['role']} ---\n{m['content']}", file=self.out)
+            if any(v.tier != "low" for _, _, v in items):
+                self._overview(items, lang, cache)
         finally:
             cache.close()
         return WriteResult(proses)
+
+    def _overview(self, items: Sequence[Item], lang: str, cache) -> None:
+        """The day's overview request the LLM writer would send after the entries."""
+        from .headline import build_headline
+        from .llm.overview import OVERVIEW_TIER, OVERVIEW_VERSION
+        from .llm.overview import build_request as build_overview
+
+        llm = self.config.llm
+        req = build_overview(items, build_headline(items, lang), lang, llm, llm.model or "")
+        head = (f"\n## overview of the day\n   estimated input {req.est_tokens_in} tokens, max output {req.max_tokens}, "
+                f"redactions {req.redactions}")
+        if llm.model and cache.get(req.key, llm.model, OVERVIEW_VERSION, lang, OVERVIEW_TIER):
+            print(head + "\n   cached: nothing would be sent", file=self.out)
+            return
+        self.overviews += 1
+        self.tokens_in += req.est_tokens_in
+        self.tokens_out += req.max_tokens
+        print(head, file=self.out)
+        for m in req.messages:
+            print(f"--- {m['role']} ---\n{m['content']}", file=self.out)
 
     def summary(self) -> str:
         if self.config.llm.provider is None:
@@ -72,7 +94,7 @@ class DryRunWriter:
         budget = self.config.llm.run_token_budget
         over = self.tokens_in + self.tokens_out > budget
         return (f"\n# total: {self.send} requests would be sent ({self.cached} cached, {self.low} low-tier at 0 "
-                f"tokens); estimated input {self.tokens_in} tokens, output at most {self.tokens_out} tokens; run "
+                f"tokens) and {self.overviews} overview request{'' if self.overviews == 1 else 's'}; estimated input {self.tokens_in} tokens, output at most {self.tokens_out} tokens; run "
                 f"budget {budget} tokens{' (would be exceeded: the rest would get deterministic text)' if over else ''}."
                 " Nothing was sent.")
 

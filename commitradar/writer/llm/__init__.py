@@ -10,7 +10,9 @@ parsing, validation), :mod:`.client` (retries, backoff, response-format fallback
 3. otherwise, with at most ``max_in_flight`` requests in flight: reserve the worst case from the run budget
    (else deterministic prose with the budget marker), call, validate; on a bad answer (invalid JSON, schema
    violation, empty, ``finish_reason == "length"``) one repair request; still bad → deterministic prose with
-   the fallback marker and the reason. Good answers are written to the cache as they arrive.
+   the fallback marker and the reason. Good answers are written to the cache as they arrive;
+4. then, when any medium/high commit was there, one more request for the day's overview (:mod:`.overview`),
+   cached and budgeted the same way; on any failure the deterministic headline stands and a note says why.
 """
 from __future__ import annotations
 
@@ -25,9 +27,13 @@ from ...i18n import t
 from ...records import Prose
 from .. import WRITERS, Item, WriteResult
 from ..deterministic import write_one
+from ..headline import build_headline
 from .answer import AnswerError, parse_answer, to_prose, validate
 from .cache import AnswerCache
 from .client import Caller, CallFailed, Completion, FormatLadder, Traffic, make_client
+from .overview import OVERVIEW_TIER, OVERVIEW_VERSION, OverviewRequest
+from .overview import build_request as build_overview
+from .overview import validate as validate_overview
 from .prompt import PROMPT_VERSION, Request, build_request, repair_messages
 from .tokens import estimate_messages
 from .usage import TokenBudget, Usage
@@ -94,16 +100,23 @@ class LLMWriter:
             req = build_request(commit, feats, verdict, lang, self.llm, self.mapping, self.loader)
             usage.redactions += req.excerpt.redactions
             jobs.append((i, (commit, feats, verdict), req))
+        overview_req = None
+        if jobs:  # an overview only for a day with something worth reading
+            overview_req = build_overview(items, build_headline(items, lang), lang, self.llm, self.llm.model)
+            usage.redactions += overview_req.redactions
+        overview = None
         if jobs:
-            for i, prose in run_coroutine(self._run(jobs, lang, usage)):
+            results, overview = run_coroutine(self._run(jobs, lang, usage, overview_req))
+            for i, prose in results:
                 proses[i] = prose
         usage.response_format = self.ladder.mode
         notes = self._notes(usage, lang)
-        return WriteResult(proses=proses, notes=notes, usage=usage.to_dict())
+        return WriteResult(proses=proses, notes=notes, usage=usage.to_dict(), overview=overview)
 
     # ------------------------------------------------------------------ internals
 
-    async def _run(self, jobs, lang: str, usage: Usage) -> list[tuple[int, Prose]]:
+    async def _run(self, jobs, lang: str, usage: Usage,
+                   overview_req: OverviewRequest | None = None) -> tuple[list[tuple[int, Prose]], str | None]:
         cache = AnswerCache(self.cache_path)
         traffic = Traffic()
         client = make_client(self.llm, traffic)
@@ -119,15 +132,59 @@ class LLMWriter:
             finally:
                 bar.update(1)
 
+        overview = None
         try:
             results = await asyncio.gather(*(tracked(i, item, req) for i, item, req in jobs))
+            if overview_req is not None:  # after the entries: they come first for the budget
+                overview = await self._overview(overview_req, lang, usage, caller, cache)
         finally:
             bar.close()
             usage.requests += traffic.requests
             usage.retries += traffic.retries
             await client.close()
             cache.close()
-        return list(results)
+        return list(results), overview
+
+    async def _overview(self, req: OverviewRequest, lang: str, usage: Usage, caller: Caller,
+                        cache: AnswerCache) -> str | None:
+        """The day's overview, or None (the deterministic headline stands; the reason goes in a note)."""
+        counts = usage.overview
+        key = (req.key, self.llm.model, OVERVIEW_VERSION, lang, OVERVIEW_TIER)
+        hit = cache.get(*key)
+        if hit is not None:
+            try:
+                text = validate_overview(hit[0])
+                counts["cached"] += 1
+                return text
+            except AnswerError:
+                pass  # a stale or damaged row: ask again
+        reserve = req.est_tokens_in + req.max_tokens
+        if not self.budget.try_reserve(reserve):
+            counts["budget_skipped"] += 1
+            usage.overview_failure = "no token budget left"
+            return None
+        counts["calls"] += 1
+        try:
+            comp = await caller.complete(req.messages, OVERVIEW_TIER, req.max_tokens)
+        except CallFailed as exc:
+            self.budget.settle(reserve, 0)
+            counts["failed"] += 1
+            usage.overview_failure = exc.reason
+            return None
+        tin, tout = self._settle(reserve, comp, req.est_tokens_in)
+        counts["tokens_in"] += tin
+        counts["tokens_out"] += tout
+        try:
+            if comp.finish_reason == "length":
+                raise AnswerError("cut off at the output token limit (finish_reason=length)")
+            obj = parse_answer(comp.text)
+            text = validate_overview(obj)
+        except AnswerError as exc:
+            counts["failed"] += 1
+            usage.overview_failure = str(exc)
+            return None
+        cache.put(*key, {"overview": text}, tin, tout)
+        return text
 
     async def _one(self, i: int, item: Item, req: Request, lang: str, usage: Usage, caller: Caller,
                    cache: AnswerCache, sem: asyncio.Semaphore) -> tuple[int, Prose]:
@@ -212,6 +269,8 @@ class LLMWriter:
             notes.append(t(lang, "budget_note", n=len(usage.budget_shas), shas=_shas(usage.budget_shas)))
         if usage.failures:
             notes.append(t(lang, "failed_note", n=len(usage.failures), calls=u["calls"], shas=_shas(list(usage.failures))))
+        if usage.overview_failure:
+            notes.append(t(lang, "overview_failed", reason=usage.overview_failure))
         return notes
 
 

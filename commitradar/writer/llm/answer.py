@@ -46,6 +46,12 @@ SCHEMAS: dict[str, dict] = {
         "additionalProperties": False,
     },
 }
+SCHEMAS["overview"] = {  # the day's overview (one request per report, see .overview)
+    "type": "object",
+    "properties": {"overview": _STR},
+    "required": ["overview"],
+    "additionalProperties": False,
+}
 # item limits: (min, max) per list field; more than max is an error (the model ignored the instructions)
 LIMITS: dict[str, dict[str, tuple[int, int]]] = {
     "high": {"summary": (1, 6), "impact": (1, 8), "risks": (0, 6), "suggestions": (1, 6)},

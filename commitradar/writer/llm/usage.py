@@ -5,7 +5,8 @@
 tier, and the SHAs that got deterministic prose instead (``degraded``; ``budget_skipped`` and ``failures``
 say why). A *call* is one commit sent to the model (its retries and repair included); ``failed`` counts
 calls that produced no usable answer, which is what the failure share is measured against. Tokens are the
-ones spent in this run: a cached answer costs nothing and counts 0.
+ones spent in this run: a cached answer costs nothing and counts 0. ``overview`` counts the day's overview
+request the same way (its tokens are in the totals; it is not a commit, so not in ``calls``).
 """
 from __future__ import annotations
 
@@ -54,6 +55,10 @@ class Usage:
     budget_shas: list[str] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)  # sha -> reason
     response_format: str = ""
+    # the day's overview request (not a commit: kept out of by_tier, its tokens count in the totals)
+    overview: dict[str, Any] = field(default_factory=lambda: dict.fromkeys(
+        ("calls", "cached", "failed", "budget_skipped", "tokens_in", "tokens_out"), 0))
+    overview_failure: str = ""  # why no overview was written, for the report's note
 
     def add(self, tier: str, **counts: int) -> None:
         row = self.by_tier[tier]
@@ -68,8 +73,8 @@ class Usage:
             "model": self.model,
             "prompt_version": self.prompt_version,
             "response_format": self.response_format,
-            "tokens_in": self.total("tokens_in"),
-            "tokens_out": self.total("tokens_out"),
+            "tokens_in": self.total("tokens_in") + self.overview["tokens_in"],
+            "tokens_out": self.total("tokens_out") + self.overview["tokens_out"],
             "calls": self.total("calls"),
             "cached": self.total("cached"),
             "failed": self.total("failed"),
@@ -81,6 +86,7 @@ class Usage:
             "degraded": list(self.failures) + self.budget_shas,
             "budget_skipped": list(self.budget_shas),
             "failures": dict(self.failures),
+            "overview": {**self.overview, "failure": self.overview_failure or None},
         }
 
 
