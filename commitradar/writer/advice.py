@@ -27,37 +27,63 @@ MAX_SHAS = 6
 
 # ------------------------------------------------------------------ names in text
 
-# Environment variables: UPPER_SNAKE names with a prefix these projects use, or written as an assignment.
+# Environment variables: UPPER_SNAKE names with a prefix these projects use ("VLLM_ASCEND_ENABLE_NZ"), or
+# named as one ("export FOO_BAR=1", "environment variable FOO_BAR"); error codes and constants are not.
 ENV_PREFIXES = ("VLLM_", "SGLANG_", "LMDEPLOY_", "TM_", "FLASHINFER_", "MC_", "MOONCAKE_", "HCCL_", "ASCEND_",
                 "ACL_", "CANN_", "NCCL_", "CUDA_", "TORCH_", "PYTORCH_", "HF_", "TRITON_", "DYN_", "DYNAMO_",
-                "NVSHMEM_", "UCX_", "OMP_", "TASK_QUEUE_", "HIP_", "ROCM_", "LLMC_", "COMPRESSOR_", "TRTLLM_",
-                "NIXL_", "GLOO_", "MASTER_", "TP_", "PD_")
+                "NVSHMEM_", "UCX_", "OMP_", "TASK_QUEUE_", "HIP_", "ROCM_", "LLMC_", "TRTLLM_", "NIXL_", "GLOO_",
+                "MAX_JOBS")
 _ENV = re.compile(r"(?<![\w$])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w(])")
-_ENV_ASSIGN = re.compile(r"(?:\bexport\s+|\benv(?:ironment)?(?:\s+var(?:iable)?s?)?\s*[:`'\"]?\s*)([A-Z][A-Z0-9_]{3,})\b|"
-                         r"\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)=", re.I)
-_FLAG = re.compile(r"(?<![\w-])(--[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)(?![\w-])")
+_ENV_NAMED = re.compile(r"(?:\bexport\s+|\benv(?:ironment)?\s+var(?:iable)?s?\s*[:`'\"]?\s*)([A-Z][A-Z0-9]*_[A-Z0-9_]+)")
+_NOT_ENV = re.compile(r"ERROR|_ERR_|EXCEPTION|_ATOL$|_RTOL$|_VISIBLE_DEVICES$|_HOME$|^CUDA_\w*SUCCESS")
+_FLAG = re.compile(r"(?<![\w-])(--[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|--[a-z]{4,})(?![\w-])")
 _NOT_FLAGS = frozenset({"--help", "--version", "--upgrade", "--force", "--user", "--no-cache-dir", "--no-build-isolation",
-                        "--editable", "--index-url", "--extra-index-url", "--pre", "--quiet", "--verbose"})
+                        "--editable", "--index-url", "--extra-index-url", "--pre", "--quiet", "--verbose", "--check",
+                        "--all-files", "--hook-stage", "--files", "--cached", "--from", "--dry-run", "--refcheck",
+                        "--routine", "--backends"})
+# A sentence that is a command someone ran (a test plan, a reproduction), not a statement about the change.
+_COMMAND = re.compile(r"(?:^|[\s`$>])(?:python3?|bash|sh|pytest|pre-commit|git|pip3?|uv|torchrun|mpirun|docker|make|"
+                      r"cmake|ninja|cd|export|srun|bench\w*)\s|\.(?:sh|py)\b|format\.sh|\bbenchmark_\w+|"
+                      r"\b(?:vllm|lmdeploy|sglang|trtllm|dynamo)\s+(?:serve|bench|launch|run)\b", re.I)
+MAX_FLAGS_IN_A_STATEMENT = 2  # a sentence with more flags than that is a command line
+# A sentence that says something changed about the names it holds.
+_CHANGE_WORDS = re.compile(r"\b(add(?:s|ed|ing)?|new|introduc\w*|remov\w*|renam\w*|deprecat\w*|drop\w*|replac\w*|"
+                           r"default\w*|support\w*|enabl\w*|disabl\w*|now|no longer|instead|require\w*|set|use|"
+                           r"control\w*|option|flag)\b|新增|增加|移除|删除|重命名|默认|替换|支持|启用|关闭|需要", re.I)
 _CODE_NAME = re.compile(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?:\s*=[^`]*)?`")
 CONFIG_WINDOW = 24
-_CONFIG_BEFORE = re.compile(r"(?:\b(?:config(?:uration)?|option|setting|flag|param(?:eter)?|argument|key|field|set|"
-                            r"enable|disable|default of)\s*(?:named|called|)\s*|参数|配置项?|选项|设置)\s*$", re.I)
-_CONFIG_WORDS = re.compile(r"\b(config(?:uration)?s?|options?|settings?|flags?|param(?:eter)?s?|arguments?|args?|"
-                           r"defaults?|additional_config|kwargs?)\b|参数|配置|选项|默认", re.I)
+_CONFIG_BEFORE = re.compile(r"(?:\b(?:config(?:uration)?|option|setting|additional_config)\s*(?:named|called|key|)\s*|"
+                            r"配置项?|选项)\s*$", re.I)
+_CONFIG_AFTER = re.compile(r"^\W{0,3}(?:(?:config(?:uration)?|option|setting)s?\b|defaults? to\b|in (?:the )?"
+                           r"(?:additional_config|config)\b|配置|选项|默认)", re.I)
 
-# Numbers a PR reports about speed, latency or memory.
-_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|x\b|×|倍|ms\b|us\b|μs|s\b|tok(?:en)?s?/s|tps\b|qps\b|GB\b|GiB\b|MB\b|MiB\b)",
-                     re.I)
-_PERF_WORDS = re.compile(r"\b(speed[- ]?ups?|faster|slower|improv\w*|reduc\w*|throughput|latency|ttft|tpot|itl|"
-                         r"e2el?|memory|qps|tps|gain|boost|overhead|regress\w*)\b|提升|降低|加速|减少|吞吐|时延|延迟|显存|内存",
-                         re.I)
+# Numbers a PR reports about speed, latency or memory, in a sentence a person wrote (not a log line).
+_NUMBER = re.compile(r"(?<![A-Za-z_])\d+(?:\.\d+)?\s*(?:%|x\b|×|倍|ms\b|us\b|μs|s\b|tok(?:en)?s?/s|tps\b|qps\b|GB\b|"
+                     r"GiB\b|MB\b|MiB\b)", re.I)
+# ... and says that something moved: faster, lower, from X to Y
+_PERF_WORDS = re.compile(r"\b(speed[- ]?ups?|faster|slower|improv\w*|reduc\w*|gain\w*|boost\w*|regress\w*|"
+                         r"drop(?:s|ped)?|increas\w*|decreas\w*|sav(?:e|es|ed|ing)|lower|higher|cut|from\s+\S+\s+to)\b|"
+                         r"提升|降低|加速|减少|增加|下降", re.I)
+_LOG_LIKE = re.compile(r"\b(INFO|WARNING|ERROR|DEBUG)\b|\[\w+\.py:\d+\]|\bpid=|\bpassed\b|\bfailed\b|\bwarnings? in\b|"
+                       r"\btests? in\b|\*\*|\||^\s*[-*+>#]|=\s*\(|\bmax_abs\b", re.I)
+_LABEL = re.compile(r"^(?:motivation|summary|description|purpose|results?|performance|benchmarks?|modifications|"
+                    r"background|why|what)\s*[:：]\s*", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 
-# Model files: the stem names the model ("qwen3_next.py" → qwen3_next).
+# Model files: the stem names the model ("qwen3_next.py" → qwen3_next) when it looks like a model family: a
+# known family word, or a name with a version number in it.
 _MODEL_DIR = re.compile(r"(?:^|/)models?/")
-_NOT_MODEL = frozenset({"__init__", "utils", "util", "base", "common", "registry", "config", "configs", "layers",
-                        "interfaces", "loader", "weight_utils", "module", "modules", "model", "models", "adapter",
-                        "adapters", "helpers", "constants", "types"})
+MODEL_FAMILIES = frozenset({
+    "llama", "qwen", "qwen2", "qwen3", "deepseek", "glm", "chatglm", "minimax", "mistral", "mixtral", "gemma", "phi",
+    "internlm", "internvl", "intern", "baichuan", "cogvlm", "llava", "kimi", "step", "ernie", "hunyuan", "gpt",
+    "bert", "whisper", "falcon", "mamba", "jamba", "granite", "olmo", "exaone", "minicpm", "yi", "telechat",
+    "pangu", "bailing", "dots", "mimo", "nemotron", "starcoder", "codegeex", "molmo", "pixtral", "idefics", "paligemma",
+    "qwen2_vl", "deepseek_vl2", "opt", "bloom", "mpt", "commandr", "cohere", "dbrx", "arctic", "persimmon", "xverse",
+    "seed", "longcat", "ling", "glm4", "kimi_vl", "llama4", "gpt_oss", "hunyuan_v1", "openpangu",
+})
+_NOT_MODEL_PREFIX = ("patch", "test", "utils", "base", "common", "registry", "config", "layer", "module", "weight",
+                     "loader", "adapter", "helper", "constant", "type", "interface", "cudagraph", "compressor",
+                     "indexer", "linear", "attention", "mtp", "dspark", "rotary", "quant")
 _SRC_EXT = (".py", ".cc", ".cpp", ".cu", ".h", ".hpp")
 
 _REVERT_SUBJECT = re.compile(r'^\s*revert\s*:?\s*"(.+)"', re.I)
@@ -141,71 +167,101 @@ def _title_and_prose(commit: Commit, feats: Features) -> list[str]:
     return [feats.title or commit.subject] + prose_sentences(commit, feats)
 
 
+def _statements(texts: Iterable[str]) -> list[str]:
+    """Sentences that state something (commands someone ran are left out)."""
+    return [t for t in texts if not _COMMAND.search(t) and len(_FLAG.findall(t)) <= MAX_FLAGS_IN_A_STATEMENT]
+
+
 def env_names(texts: Iterable[str], diff: str | None = None) -> list[str]:
     found = []
-    for text in texts:
+    for text in _statements(texts):
         for m in _ENV.finditer(text):
-            if m.group(1).startswith(ENV_PREFIXES):
+            if m.group(1).startswith(ENV_PREFIXES) and _CHANGE_WORDS.search(text):
                 found.append(m.group(1))
-        for m in _ENV_ASSIGN.finditer(text):
-            name = m.group(1) or m.group(2)
-            if name and name.isupper() and "_" in name:
-                found.append(name)
+        found += [m.group(1) for m in _ENV_NAMED.finditer(text)]
     if diff:
         for m in re.finditer(r"""(?:getenv|environ(?:\.get)?|envs\.)\s*[(\[]?\s*['"]?([A-Z][A-Z0-9_]{3,})""", diff):
             if "_" in m.group(1):
                 found.append(m.group(1))
-    return _dedupe(found)
+    return _dedupe(n for n in found if not _NOT_ENV.search(n))
 
 
 def cli_flags(texts: Iterable[str], diff: str | None = None) -> list[str]:
+    """Command-line flags the change is said to add, remove, rename or re-default (not flags of commands
+    someone ran to test it)."""
     found = []
-    for text in texts:
-        if re.search(r"\b(pytest|pip\s+install|python\s+-m\s+pytest)\b", text):
-            continue
-        found += [m.group(1) for m in _FLAG.finditer(text) if m.group(1) not in _NOT_FLAGS]
+    for text in _statements(texts):
+        if _CHANGE_WORDS.search(text):
+            found += [m.group(1) for m in _FLAG.finditer(text) if m.group(1) not in _NOT_FLAGS]
     if diff:
         found += re.findall(r"""add_argument\(\s*['"](--[a-z][\w-]*)['"]""", diff)
     return _dedupe(found)
 
 
 def config_keys(texts: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
-    """Snake-case names in backticks that the text calls a config key, option, flag or parameter (the word
-    right next to the name: "the `enable_foo` option", "config `max_tokens`", "`x=...` in additional_config")."""
+    """Snake-case names in backticks that the text calls a config key, option or setting (the word right next
+    to the name: "the `enable_foo` option", "config `max_tokens`", "`x` defaults to", "`x` in additional_config")."""
     skip = set(exclude)
     found = []
-    for text in texts:
+    for text in _statements(texts):
         for m in _CODE_NAME.finditer(text):
             before, after = text[max(0, m.start() - CONFIG_WINDOW):m.start()], text[m.end():m.end() + CONFIG_WINDOW]
-            if m.group(1) not in skip and (_CONFIG_WORDS.search(after.split(".")[0]) or
-                                           _CONFIG_BEFORE.search(before)):
+            if m.group(1) not in skip and (_CONFIG_AFTER.search(after) or _CONFIG_BEFORE.search(before)):
                 found.append(m.group(1))
     return _dedupe(found)
 
 
+def _balanced(text: str) -> bool:
+    return (text.count("(") == text.count(")") and text.count("[") == text.count("]")
+            and text.count("`") % 2 == 0 and text.count('"') % 2 == 0)
+
+
+def _human_sentence(text: str) -> str | None:
+    """A sentence a person wrote, without a template label in front; None for log lines, table rows, list
+    fragments and pieces cut out of a longer sentence."""
+    text = _LABEL.sub("", text.strip())
+    if not text or _LOG_LIKE.search(text) or not _balanced(text):
+        return None
+    first = text[0]
+    if not (first.isupper() or first.isdigit() or "\u4e00" <= first <= "\u9fff" or first == "`"):
+        return None
+    return text
+
+
 def reported_numbers(sentences: Iterable[str], lang: str) -> str | None:
-    """The first sentence (or clause) that reports a number about speed, latency or memory, quoted."""
-    for s in sentences:
-        if not (_NUMBER.search(s) and _PERF_WORDS.search(s)):
+    """The first sentence a person wrote that reports a number about speed, latency or memory, quoted (or
+    the clause of it that holds the number, when the sentence is long)."""
+    for raw in sentences:
+        s = _human_sentence(raw)
+        if s is None or not (_NUMBER.search(s) and _PERF_WORDS.search(s)):
             continue
         q = quote(s, lang)
         if q is None:  # too long: the clause that holds the number
             for clause in re.split(r"(?<=[,;，；])\s*", s):
-                if _NUMBER.search(clause) and (q := quote(clause.rstrip(",;，；"), lang)):
+                clause = clause.rstrip(",;，；")
+                if _NUMBER.search(clause) and _human_sentence(clause) and (q := quote(clause, lang)):
                     break
         if q:
             return q
     return None
 
 
+def _is_model_name(stem: str) -> bool:
+    low = stem.lower()
+    if low.startswith(_NOT_MODEL_PREFIX) or not re.search(r"[a-z]", low):
+        return False
+    first = re.split(r"[_\-]", low)[0]
+    return first in MODEL_FAMILIES or low in MODEL_FAMILIES or bool(re.search(r"[a-z]\d", low))
+
+
 def model_names(commit: Commit) -> list[str]:
+    """Model implementations whose files changed: ``models/qwen3_next.py`` → ``qwen3_next``."""
     names = []
     for f in commit.files:
         p = PurePosixPath(f.path)
         if _MODEL_DIR.search(f.path) and p.suffix in _SRC_EXT and "test" not in f.path.lower():
-            stem = p.stem
-            if stem not in _NOT_MODEL and not stem.startswith("_") and re.search(r"[a-z]", stem):
-                names.append(stem)
+            if _is_model_name(p.stem):
+                names.append(p.stem)
     return _dedupe(names)
 
 

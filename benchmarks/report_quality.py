@@ -1,0 +1,289 @@
+"""Measure what a maintainer reads: the default report (no LLM) over real days, checked against issue 13.
+
+Runs the console script, as a user would, once per day over the four labelled repositories of
+``../shared/data/commits`` (vllm-ascend, flashinfer, lmdeploy, llm-compressor):
+
+    commitradar -q report --commits <4 files> --date DAY --out <tmp>     (default settings: model, no LLM)
+
+on ``--days`` days of July–August 2026 drawn with ``--seed`` (half from each month, days with commits), and
+reads every Markdown report and its JSON twin. Printed and written to benchmarks/results/report_quality.json:
+
+- reports with a headline (``### 🧭 今日要点``) among reports with commits — target: all;
+- clipped bullets: prose bullets of medium/high entries (summary, impact, risks, suggestions) that end
+  mid-sentence (no terminal punctuation and no "…" once closing quotes and brackets are set aside) or whose
+  inline Markdown is unbalanced per markdown-it (a backtick, ``*`` or a word-edge ``_`` left as literal text,
+  not escaped) — target ≤ 2 %;
+- bullets repeated in ≥ 3 entries of one report — target 0;
+- occurrences of model internals in the Markdown (``P(high)``, strongest features, nearest labeled, feature
+  names with values, rule scores) — target 0;
+- PR-link coverage of entries whose subject ends in ``(#N)`` — target 100 %;
+- Markdown lines per low commit (its table row, its 目录 line, its list line, anything else naming it) —
+  target ≤ 3.
+
+    python benchmarks/report_quality.py [--days 12] [--seed 13] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "commits"
+REPOS = ("vllm-ascend", "flashinfer", "lmdeploy", "llm-compressor")
+RESULTS = Path(__file__).resolve().parent / "results" / "report_quality.json"
+TZ = timezone(timedelta(hours=8))  # the default --tz, Asia/Shanghai (no DST)
+TARGETS = {"headline_share": 1.0, "clipped_share": 0.02, "repeated_bullets": 0, "internals": 0,
+           "pr_link_coverage": 1.0, "lines_per_low_max": 3}
+
+_MD = MarkdownIt("commonmark").disable("text_join")
+TERMINAL = tuple(".!?。！？…")
+CLOSERS = "\"'”’)]}」』*_` "
+INTERNALS = (
+    re.compile(r"P\((?:high|medium|low)\)"),
+    re.compile(r"strongest features", re.I),
+    re.compile(r"nearest labeled", re.I),
+    re.compile(r"\b(?:subject|tag|conv|rule|path|cat):[\w-]+=\S"),
+    re.compile(r"\blog_\w+=\S"),
+    re.compile(r"\bscore -?\d+ \(high ≥"),
+    re.compile(r"\(high at ≥"),
+)
+
+
+# ------------------------------------------------------------------------------ days
+
+
+def commit_days(path: Path) -> Counter:
+    days: Counter = Counter()
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            days[datetime.fromisoformat(rec["committed_at"]).astimezone(TZ).date().isoformat()] += 1
+    return days
+
+
+def pick_days(n: int, seed: int) -> list[str]:
+    total: Counter = Counter()
+    for repo in REPOS:
+        total.update(commit_days(SHARED / f"{repo}.jsonl.gz"))
+    rnd = random.Random(seed)
+    out = []
+    for month, k in (("2026-07", n - n // 2), ("2026-08", n // 2)):
+        candidates = sorted(d for d, c in total.items() if d.startswith(month) and c >= 3)
+        out += rnd.sample(candidates, min(k, len(candidates)))
+    return sorted(out)
+
+
+# ------------------------------------------------------------------------------ reading a report
+
+
+def inline_tokens(src: str):
+    return _MD.parseInline(src)[0].children or []
+
+
+def plain(src: str) -> str:
+    return "".join(t.content for t in inline_tokens(src) if t.type in ("text", "text_special", "code_inline"))
+
+
+def unbalanced(src: str) -> bool:
+    """A backtick, ``*`` or word-edge ``_`` that markdown-it left as literal text although it was not escaped."""
+    for tok in inline_tokens(src):
+        if tok.type == "text" and ("`" in tok.content or "*" in tok.content
+                                   or re.search(r"(?<!\w)_|_(?!\w)", tok.content)):
+            return True
+    return False
+
+
+def clipped(src: str) -> bool:
+    if unbalanced(src):
+        return True
+    text = plain(src).rstrip(CLOSERS)
+    return not text.endswith(TERMINAL)
+
+
+def entry_bullets(doc: str) -> list[tuple[str, list[str]]]:
+    """(anchor, prose bullets) of every medium/high entry: list items between its heading and its rule."""
+    lines = doc.split("\n")
+    out, anchor, bullets = [], None, []
+    for i, ln in enumerate(lines):
+        m = re.fullmatch(r'<a id="([^"]+)"></a>', ln)
+        if m and i + 1 < len(lines) and lines[i + 1].startswith("#### "):
+            anchor, bullets = m.group(1), []
+            continue
+        if anchor is None:
+            continue
+        if ln == "---" or ln.startswith("### "):
+            out.append((anchor, bullets))
+            anchor = None
+            continue
+        if ln.startswith("- "):
+            bullets.append(ln[2:])
+    return out
+
+
+def low_lines(doc: str, low: list[dict]) -> list[int]:
+    """Markdown lines that belong to each low commit: any line naming its anchor or SHA, plus lines under
+    its list line that are not another entry's (sub-bullets)."""
+    lines = doc.split("\n")
+    counts = []
+    anchors = {e["anchor"] for e in low}
+    for e in low:
+        mine = [i for i, ln in enumerate(lines) if e["anchor"] in ln or e["commit"]["sha"] in ln]
+        n = len(mine)
+        start = next((i for i in mine if lines[i].startswith(f'- <a id="{e["anchor"]}"')), None)
+        if start is not None:
+            for ln in lines[start + 1:]:
+                if not ln.startswith("  ") or any(a in ln for a in anchors):
+                    break
+                n += 1
+        counts.append(n)
+    return counts
+
+
+def measure_report(md_path: Path, data: dict) -> dict:
+    doc = md_path.read_text(encoding="utf-8")
+    entries = data["entries"]
+    r: dict = {"repo": data["repo"], "day": data["label"], "entries": len(entries),
+               "tiers": data["stats"], "breaking": sum(1 for e in entries if e.get("breaking"))}
+    r["has_commits"] = bool(entries)
+    r["headline"] = "### 🧭 今日要点" in doc or "### 🧭 Highlights" in doc
+    bullets = entry_bullets(doc)
+    flat = [b for _, bs in bullets for b in bs]
+    r["bullets"] = len(flat)
+    r["clipped"] = [b for b in flat if clipped(b)]
+    seen: dict[str, set] = defaultdict(set)
+    for anchor, bs in bullets:
+        for b in bs:
+            seen[re.sub(r"\s+", " ", plain(b)).strip().lower()].add(anchor)
+    r["repeated"] = {text: len(where) for text, where in seen.items() if len(where) >= 3}
+    r["internals"] = sum(len(rx.findall(doc)) for rx in INTERNALS)
+    eligible = [e for e in entries if re.search(r"\(#(\d+)\)\s*$", e["commit"]["subject"].splitlines()[0] if e["commit"]["subject"] else "")]
+    linked = [e for e in eligible if e["pr_url"] and f"]({e['pr_url']})" in doc]
+    r["pr_eligible"], r["pr_linked"] = len(eligible), len(linked)
+    low = [e for e in entries if e["verdict"]["tier"] == "low"]
+    r["low_lines"] = low_lines(doc, low)
+    r["md_lines"] = doc.count("\n")
+    return r
+
+
+# ------------------------------------------------------------------------------ main
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--days", type=int, default=12)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--keep", metavar="DIR", help="keep the reports in DIR (default: a temp folder, removed)")
+    ap.add_argument("--in-process", action="store_true",
+                    help="call the CLI's main() in this process (the model loads once; faster, same reports)")
+    args = ap.parse_args()
+    exe = shutil.which("commitradar") or str(Path(sys.executable).with_name("commitradar"))
+    days = pick_days(args.days, args.seed)
+    files = [str(SHARED / f"{repo}.jsonl.gz") for repo in REPOS]
+    tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="commitradar-quality-"))
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    reports, seconds = [], []
+    try:
+        for day in days:
+            out = tmp / day
+            cmd = [exe, "-q", "report", *[x for f in files for x in ("--commits", f)], "--date", day, "--out", str(out)]
+            t = time.perf_counter()
+            if args.in_process:
+                from commitradar.cli import main as cli_main
+
+                os.environ.update({"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"})
+                rc = cli_main(cmd[1:])
+            else:
+                proc = subprocess.run(cmd, capture_output=True, env=env)
+                rc = proc.returncode
+                if rc:
+                    print(proc.stderr.decode(errors="replace"), file=sys.stderr)
+            seconds.append(time.perf_counter() - t)
+            if rc != 0:
+                return 1
+            for js in sorted(out.rglob("*.json")):
+                reports.append(measure_report(js.with_suffix(".md"), json.loads(js.read_text(encoding="utf-8"))))
+            print(f"{day}: {sum(1 for r in reports if r['day'] == day)} reports, {seconds[-1]:.1f} s", file=sys.stderr)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    with_commits = [r for r in reports if r["has_commits"]]
+    bullets = sum(r["bullets"] for r in reports)
+    clipped_n = sum(len(r["clipped"]) for r in reports)
+    repeated = [(r["repo"], r["day"], text, n) for r in reports for text, n in r["repeated"].items()]
+    low_counts = [n for r in reports for n in r["low_lines"]]
+    eligible = sum(r["pr_eligible"] for r in reports)
+    summary = {
+        "reports": len(reports),
+        "reports_with_commits": len(with_commits),
+        "entries": sum(r["entries"] for r in reports),
+        "tiers": {t: sum(r["tiers"][t] for r in reports) for t in ("high", "medium", "low")},
+        "breaking_detected": sum(r["breaking"] for r in reports),
+        "headline_share": round(sum(r["headline"] for r in with_commits) / max(1, len(with_commits)), 4),
+        "bullets": bullets,
+        "clipped": clipped_n,
+        "clipped_share": round(clipped_n / max(1, bullets), 4),
+        "repeated_bullets": len(repeated),
+        "internals": sum(r["internals"] for r in reports),
+        "pr_eligible": eligible,
+        "pr_linked": sum(r["pr_linked"] for r in reports),
+        "pr_link_coverage": round(sum(r["pr_linked"] for r in reports) / max(1, eligible), 4),
+        "low_commits": len(low_counts),
+        "lines_per_low_mean": round(statistics.mean(low_counts), 3) if low_counts else 0.0,
+        "lines_per_low_max": max(low_counts, default=0),
+        "markdown_lines": sum(r["md_lines"] for r in reports),
+    }
+    meets = {
+        "headline_share": summary["headline_share"] >= TARGETS["headline_share"],
+        "clipped_share": summary["clipped_share"] <= TARGETS["clipped_share"],
+        "repeated_bullets": summary["repeated_bullets"] <= TARGETS["repeated_bullets"],
+        "internals": summary["internals"] <= TARGETS["internals"],
+        "pr_link_coverage": summary["pr_link_coverage"] >= TARGETS["pr_link_coverage"],
+        "lines_per_low_max": summary["lines_per_low_max"] <= TARGETS["lines_per_low_max"],
+    }
+    result = {
+        "benchmark": "report quality: `commitradar report --commits` (default settings, no LLM) on real days",
+        "command": "commitradar -q report --commits <vllm-ascend, flashinfer, lmdeploy, llm-compressor> --date DAY",
+        "days": days,
+        "seed": args.seed,
+        "summary": summary,
+        "targets": TARGETS,
+        "meets": meets,
+        "examples": {
+            "clipped": [b for r in reports for b in r["clipped"]][:25],
+            "repeated": [{"repo": a, "day": d, "bullet": t, "entries": n} for a, d, t, n in repeated][:25],
+        },
+        "per_repo": {repo: {
+            "reports": sum(1 for r in reports if r["repo"].endswith("/" + repo) or r["repo"] == repo),
+            "bullets": sum(r["bullets"] for r in reports if r["repo"].endswith("/" + repo)),
+            "clipped": sum(len(r["clipped"]) for r in reports if r["repo"].endswith("/" + repo)),
+            "breaking": sum(r["breaking"] for r in reports if r["repo"].endswith("/" + repo)),
+        } for repo in REPOS},
+        "seconds_per_day": round(statistics.median(seconds), 2) if seconds else None,
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps({"days": days, "summary": summary, "meets": meets}, indent=2, ensure_ascii=False))
+    return 0 if all(meets.values()) else 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
