@@ -94,7 +94,8 @@ class DryRunWriter:
         budget = self.config.llm.run_token_budget
         over = self.tokens_in + self.tokens_out > budget
         return (f"\n# total: {self.send} requests would be sent ({self.cached} cached, {self.low} low-tier at 0 "
-                f"tokens) and {self.overviews} overview request{'' if self.overviews == 1 else 's'}; estimated input {self.tokens_in} tokens, output at most {self.tokens_out} tokens; run "
+                f"tokens) and {self.overviews} overview request{'' if self.overviews == 1 else 's'}; estimated input "
+                f"{self.tokens_in} tokens, output at most {self.tokens_out} tokens; run "
                 f"budget {budget} tokens{' (would be exceeded: the rest would get deterministic text)' if over else ''}."
                 " Nothing was sent.")
 

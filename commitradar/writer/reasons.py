@@ -33,7 +33,7 @@ class RuleView:
 def preset_of(verdict: Verdict) -> Preset:
     """The preset that decided (``rules:<name>``); the model is read against ``default``."""
     kind, _, name = verdict.classifier.partition(":")
-    return PRESETS.get(name) if kind == "rules" and name in PRESETS.names() else PRESETS.get("default")
+    return PRESETS.get(name) if kind == "rules" and name in PRESETS else PRESETS.get("default")
 
 
 def _tier_of(score: int, preset: Preset) -> str:
