@@ -151,7 +151,22 @@ def _breaking_dict(entry: Entry, lang: str) -> dict | None:
 
 
 def layout(report: DayReport, lang: str) -> Layout:
-    """Everything both formats show, in document order, with anchors worked out against GitHub's slugs."""
+    """Everything both formats show, in document order, with anchors worked out against GitHub's slugs
+    (computed once per report and language: the Markdown and the twin of one report share it)."""
+    key = (id(report), lang)
+    cached = _LAYOUTS.get(key)
+    if cached is not None and cached[0] is report:
+        return cached[1]
+    lay = _layout(report, lang)
+    _LAYOUTS.clear()  # one report at a time: no growth over a long run
+    _LAYOUTS[key] = (report, lay)
+    return lay
+
+
+_LAYOUTS: dict[tuple[int, str], tuple[DayReport, Layout]] = {}
+
+
+def _layout(report: DayReport, lang: str) -> Layout:
     slugs = md.SlugBook()
     slugs.slug(t(lang, "title", label=report.label))
     slugs.slug(report.repo)

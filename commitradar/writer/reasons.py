@@ -9,6 +9,7 @@ in the JSON twin (``verdict``) and in ``report --explain``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..classifier.rules import PRESETS, TIER_ORDER, Cap, Preset, Rule
 from ..i18n import STRINGS, t
@@ -41,7 +42,13 @@ def _tier_of(score: int, preset: Preset) -> str:
 
 
 def rule_view(commit: Commit, feats: Features, verdict: Verdict) -> RuleView:
-    preset = preset_of(verdict)
+    return _rule_view(commit, feats, preset_of(verdict).name)
+
+
+@lru_cache(maxsize=4096)
+def _rule_view(commit: Commit, feats: Features, preset_name: str) -> RuleView:
+    """Memoised: the reason, the headline's ranking and the low-tier line all ask for the same commit."""
+    preset = PRESETS.get(preset_name)
     score, hits = preset.score(commit, feats)
     tier = _tier_of(score, preset)
     caps = tuple(cap for cap in preset.caps if cap.when(commit, feats))
