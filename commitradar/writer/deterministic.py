@@ -154,10 +154,6 @@ def low_line(commit: Commit, feats: Features, lang: str) -> str:
     return t(lang, "low_stat_plain", **stat)
 
 
-def one_line(commit: Commit, feats: Features, lang: str) -> str:  # kept for callers of the old name
-    return low_line(commit, feats, lang)
-
-
 def write_one(commit: Commit, feats: Features, verdict: Verdict, lang: str) -> Prose:
     if verdict.tier == "low":
         return Prose(summary=(low_line(commit, feats, lang),))
