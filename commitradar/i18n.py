@@ -109,6 +109,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "adv_models": "若你部署 {names}，升级后复核其输出质量。",
         "adv_revert": "回滚了{quote}：若你依赖它带来的行为，升级后将不再有。",
         "risk_breaking_found": "{what}（{evidence_label}：{quote}）",
+        # what a breaking detection means, by kind (used unless features.breaking supplies breaking_<kind>)
+        "what_removal": "移除了 {subject}", "what_rename": "{subject} 已改名", "what_default_change": "{subject} 的默认值改变",
+        "what_dropped_support": "不再支持 {subject}", "what_dependency_bump": "需要 {subject} {version}",
+        "what_format_change": "{subject} 的格式改变", "what_regression": "PR 自述的回归：{subject}",
         # generic advice: once per report, at the end
         "general_label": "通用提示",
         "gen_no_tests": "运行时代码有改动但未附带测试（{shas}）：升级后自行验证相关路径。",
@@ -224,6 +228,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "adv_models": "If you serve {names}, re-validate {their} outputs after upgrading.",
         "adv_revert": "Reverts {quote}: if you relied on it, that behaviour is gone after upgrading.",
         "risk_breaking_found": "{what} ({evidence_label}: {quote})",
+        # what a breaking detection means, by kind (used unless features.breaking supplies breaking_<kind>)
+        "what_removal": "Removes {subject}", "what_rename": "Renames {subject}",
+        "what_default_change": "Changes the default of {subject}", "what_dropped_support": "Drops support for {subject}",
+        "what_dependency_bump": "Requires {subject} {version}", "what_format_change": "Changes the format of {subject}",
+        "what_regression": "Regression reported by the PR: {subject}",
         # generic advice: once per report, at the end
         "general_label": "General notes",
         "gen_no_tests": "Runtime code changed without tests ({shas}): verify the affected paths yourself after upgrading.",

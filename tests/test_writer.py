@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from commitradar.classifier import RulesClassifier
 from commitradar.features import extract
 from commitradar.records import Breaking, Commit, FileChange, PRBody, Prose, Verdict
-from commitradar.writer.advice import advise, breaking_line, general_notes, generic_keys
+from commitradar.writer.advice import advise, breaking_line, breaking_what, general_notes, generic_keys
 from commitradar.writer.deterministic import DeterministicWriter, clip, spread_repeats, summary_lines, write_one
 from commitradar.writer.headline import build_headline
 from commitradar.writer.reasons import reader_reason, rules_point_higher
@@ -158,28 +158,37 @@ def test_diff_names_count_when_a_diff_is_loaded():
     assert advise(c, extract(c), verdict("medium"), "en").suggestions == ()
 
 
-@pytest.mark.parametrize(("kind", "subject", "version", "en"), [
-    ("removal", "layer sharding", None, "Before upgrading, make sure your deployment no longer uses layer sharding."),
-    ("rename", "--enable-kv-offload", None,
+@pytest.mark.parametrize(("kind", "subject", "version", "what", "en"), [
+    ("removal", "layer sharding", None, "Removes layer sharding",
+     "Before upgrading, make sure your deployment no longer uses layer sharding."),
+    ("rename", "--enable-kv-offload", None, "Renames `--enable-kv-offload`",
      "When upgrading, change `--enable-kv-offload` to its new name in your configs and scripts."),
-    ("default_change", "enable_rdma", None,
+    ("default_change", "enable_rdma", None, "Changes the default of `enable_rdma`",
      "If you rely on the old default of `enable_rdma`, set it explicitly after upgrading."),
-    ("dropped_support", "vLLM v0.23", "v0.23",
+    ("dropped_support", "vLLM v0.23", "v0.23", "Drops support for vLLM v0.23",
      "Deployments still on vLLM v0.23 should migrate first or stay on an older release."),
-    ("dependency_bump", "CANN", "9.0.1", "Upgrade CANN to 9.0.1 in your environment before upgrading."),
-    ("format_change", "the KV cache dump", None,
+    ("dependency_bump", "CANN", "9.0.1", "Requires CANN 9.0.1",
+     "Upgrade CANN to 9.0.1 in your environment before upgrading."),
+    ("format_change", "the KV cache dump", None, "Changes the format of the KV cache dump",
      "Check that tools and saved files that read the KV cache dump still work."),
-    ("regression", "lower accuracy on GSM8K", None,
+    ("regression", "lower accuracy on GSM8K", None, "Regression reported by the PR: lower accuracy on GSM8K",
      "The PR reports a regression (lower accuracy on GSM8K): if it affects you, wait for the follow-up fix."),
 ])
-def test_breaking_changes_say_what_to_do(kind, subject, version, en):
+def test_breaking_changes_say_what_changed_and_what_to_do(kind, subject, version, what, en):
     c = make("[Misc] Something users must act on (#7)", "", {"pkg/core/x.py": (5, 5)})
     f = replace(extract(c), breaking=Breaking(kind, subject, f"evidence for {subject}", "body", version))
     p = write_one(c, f, verdict("high"), "en")
     assert p.suggestions[0] == en
     zh = write_one(c, f, verdict("high"), "zh").suggestions[0]
     assert zh.endswith("。") and subject.replace("`", "") in zh
-    assert breaking_line(f.breaking, "en").endswith(f"(evidence: “evidence for {subject}”)")
+    assert breaking_line(f.breaking, "en") == f"{what} (evidence: “evidence for {subject}”)"
+    assert subject in breaking_line(f.breaking, "zh") and not CJK.search(breaking_line(f.breaking, "en"))
+
+
+def test_a_long_breaking_subject_is_cut_visibly():
+    b = Breaking("regression", "This PR removes the explicit runner position index used in autotuner to prevent it "
+                 "using autotuning plan from other runners", "…")
+    assert breaking_what(b, "en") == "Regression reported by the PR: This PR removes the explicit runner position index used in …"
 
 
 def test_revert_says_what_it_undoes():

@@ -277,12 +277,29 @@ def reverted_subject(commit: Commit, feats: Features) -> str | None:
 # ------------------------------------------------------------------ breaking changes
 
 
+MAX_SUBJECT = 60
+
+
+def short_subject(text: str, limit: int = MAX_SUBJECT) -> str:
+    """The affected thing, whole when short, else cut at a word boundary with a visible "…"."""
+    text = re.sub(r"\s+", " ", text.replace("`", "")).strip().strip("'\"")
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return (cut or text[:limit]) + " …"
+
+
 def breaking_what(b: Breaking, lang: str) -> str:
-    """What a user must know, in ``lang`` (the ``breaking_<kind>`` strings, filled from the detection)."""
-    key = f"breaking_{b.kind}"
-    subject = subject_text(b.subject)
-    if key in STRINGS[lang]:
-        return t(lang, key, subject=subject, version=b.version or "")
+    """What a user must know, in ``lang``: "Removes `--foo`", "Requires CANN 9.0.1" (``breaking_<kind>`` when
+    the detection's module supplies one, else ``what_<kind>``)."""
+    subject = short_subject(b.subject)
+    subject = code_name(subject) if looks_like_name(subject) else subject
+    version = (b.version or "").replace("`", "").strip()
+    if b.kind == "dependency_bump" and version and version in subject:
+        version = ""
+    for key in (f"breaking_{b.kind}", f"what_{b.kind}"):
+        if key in STRINGS[lang]:
+            return re.sub(r"\s+", " ", t(lang, key, subject=subject, version=version)).strip()
     return f"{t(lang, 'breaking_label')}{t(lang, 'colon')}{subject}"
 
 
