@@ -90,8 +90,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason_breaking_mark": "作者标记为不兼容变更",
         "reason_small": "改动较小，未命中任何重要度规则",
         "reason_argus": "参考公式得分 {score}（10 分及以上为高，6–9 分为中）",
-        "reason_but_cap": "规则指向{rule_tier}，但{cap}",
-        "reason_but_model": "规则指向{rule_tier}，但模型参照相似的历史提交判为{tier}",
+        "reason_but_cap": "这些信号指向{rule_tier}，但{cap}",
+        "reason_but_score": "这些信号指向{rule_tier}，但规则总分只到{tier}",
+        "reason_but_model": "这些信号指向{rule_tier}，但模型参照相似的历史提交判为{tier}",
         "reason_model_higher": "模型参照相似的历史提交判为{tier}，高于规则的{rule_tier}",
         # advice: specific to one change
         "adv_removal": "升级前确认你的部署没有再使用 {subject}。",
@@ -209,8 +210,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason_breaking_mark": "marked as breaking by its author",
         "reason_small": "small change that matches no importance rule",
         "reason_argus": "reference formula score {score} (high at 10 or more, medium at 6-9)",
-        "reason_but_cap": "the rules point to {rule_tier}, but {cap}",
-        "reason_but_model": "the rules point to {rule_tier}, but the model, judging from similar past commits, rated it {tier}",
+        "reason_but_cap": "these signals point to {rule_tier}, but {cap}",
+        "reason_but_score": "these signals point to {rule_tier}, but the rules' total only reaches {tier}",
+        "reason_but_model": "these signals point to {rule_tier}, but the model, judging from similar past commits, rated it {tier}",
         "reason_model_higher": "the model, judging from similar past commits, rated it {tier}, above the rules' {rule_tier}",
         # advice: specific to one change
         "adv_removal": "Before upgrading, make sure your deployment no longer uses {subject}.",

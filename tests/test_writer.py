@@ -267,10 +267,10 @@ def test_reason_says_what_capped_the_tier():
     f, v = classify(c)
     assert v.tier == "medium"
     assert reader_reason(c, f, v, "en") == ("Adds a model or architecture; new capability in runtime code; more than "
-                                            "300 lines of runtime code; the rules point to high, but one platform "
+                                            "300 lines of runtime code; these signals point to high, but one platform "
                                             "only, so at most medium.")
     assert reader_reason(c, f, v, "zh") == ("新增模型或架构支持；新增运行时能力；运行时代码改动超过 300 行；"
-                                            "规则指向高，但仅限单一平台，至多为中。")
+                                            "这些信号指向高，但仅限单一平台，至多为中。")
 
 
 def test_reason_says_the_model_outweighed_a_rule_pointing_higher():
@@ -279,9 +279,9 @@ def test_reason_says_the_model_outweighed_a_rule_pointing_higher():
     model_low = Verdict("low", "deps_config", ("P(high)=0.01, P(low)=0.90 ...",), "model",
                         {"high": 0.01, "medium": 0.09, "low": 0.9})
     assert reader_reason(c, f, model_low, "en") == (
-        "Bumps a core dependency; the rules point to medium, but the model, judging from similar past commits, "
+        "Bumps a core dependency; these signals point to medium, but the model, judging from similar past commits, "
         "rated it low.")
-    assert reader_reason(c, f, model_low, "zh") == "升级核心依赖；规则指向中，但模型参照相似的历史提交判为低。"
+    assert reader_reason(c, f, model_low, "zh") == "升级核心依赖；这些信号指向中，但模型参照相似的历史提交判为低。"
     assert rules_point_higher(c, f, model_low)
     model_high = replace(model_low, tier="high")
     assert reader_reason(c, f, model_high, "en") == (
@@ -301,7 +301,13 @@ def test_reason_of_quiet_commits_and_facts_from_the_pr():
     f, v = classify(c)
     f = replace(f, pr=PRBody(user_facing="yes", user_facing_text=("Adds a flag.",), empty=False),
                 breaking=Breaking("default_change", "--kv-offload", "on by default"))
-    assert reader_reason(c, f, v, "zh") == "新增运行时能力；检测到需要用户处理的变更；PR 说明存在用户可见变更。"
+    assert reader_reason(c, f, v, "zh") == ("新增运行时能力；检测到需要用户处理的变更；PR 说明存在用户可见变更；"
+                                            "这些信号指向高，但规则总分只到中。")
+    # a breaking detection points to high: a lower tier says what outweighed it
+    assert reader_reason(c, f, replace(v, tier="low"), "en") == (
+        "New capability in runtime code; a change users must act on was detected; the PR description states a "
+        "user-facing change; these signals point to high, but the rules' total only reaches low.")
+    assert rules_point_higher(c, f, replace(v, tier="medium"))
     argus = RulesClassifier("argus").classify([(c, f)])[0]
     assert reader_reason(c, f, argus, "en").startswith("Reference formula score ")
 

@@ -99,16 +99,20 @@ def reader_reason(commit: Commit, feats: Features, verdict: Verdict, lang: str) 
     cap_phrases = [t(lang, f"reason_cap_{c.name}") for c in view.caps if _has(lang, f"reason_cap_{c.name}")]
     is_model = not verdict.classifier.startswith("rules")
     tier = verdict.tier
-    if TIER_ORDER[view.score_tier] > TIER_ORDER[tier]:
-        # the rules' score points higher: a cap brought it down, or the model judged lower
+    signal = signal_tier(view, feats)
+    if TIER_ORDER[signal] > TIER_ORDER[tier]:
+        # something points higher than the tier: say what outweighed it
         binding = [t(lang, f"reason_cap_{c.name}") for c in view.caps
                    if TIER_ORDER[c.max_tier] <= TIER_ORDER[tier] and _has(lang, f"reason_cap_{c.name}")]
+        capped = min([signal] + [c.max_tier for c in view.caps], key=TIER_ORDER.__getitem__)
         if binding and phrases:
-            phrases.append(t(lang, "reason_but_cap", rule_tier=tier_word(view.score_tier), cap=binding[0]))
+            phrases.append(t(lang, "reason_but_cap", rule_tier=tier_word(signal), cap=binding[0]))
         elif binding:
             phrases.append(binding[0])
         elif is_model:
-            phrases.append(t(lang, "reason_but_model", rule_tier=tier_word(view.rule_tier), tier=tier_word(tier)))
+            phrases.append(t(lang, "reason_but_model", rule_tier=tier_word(capped), tier=tier_word(tier)))
+        else:
+            phrases.append(t(lang, "reason_but_score", rule_tier=tier_word(capped), tier=tier_word(tier)))
     elif is_model and TIER_ORDER[view.rule_tier] < TIER_ORDER[tier]:
         phrases.append(t(lang, "reason_model_higher", tier=tier_word(tier), rule_tier=tier_word(view.rule_tier)))
     if not phrases:
@@ -119,9 +123,16 @@ def reader_reason(commit: Commit, feats: Features, verdict: Verdict, lang: str) 
     return text + t(lang, "stop")
 
 
+def signal_tier(view: RuleView, feats: Features) -> str:
+    """The tier the importance signals point to before caps: the rules' score, raised to high by a breaking
+    detection (the rubric: removals, default changes, dropped support, new required versions are high)."""
+    return "high" if feats.breaking is not None else view.score_tier
+
+
 def rules_point_higher(commit: Commit, feats: Features, verdict: Verdict) -> bool:
-    """The rules' score alone would give a higher tier than the verdict (the reason then says why not)."""
-    return TIER_ORDER[rule_view(commit, feats, verdict).score_tier] > TIER_ORDER[verdict.tier]
+    """Some signal (a rule's score, a breaking detection) points higher than the verdict's tier; the reason
+    then says what outweighed it."""
+    return TIER_ORDER[signal_tier(rule_view(commit, feats, verdict), feats)] > TIER_ORDER[verdict.tier]
 
 
 __all__ = ["RuleView", "rule_view", "reader_reason", "rules_point_higher", "preset_of"]
