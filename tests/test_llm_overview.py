@@ -49,7 +49,7 @@ def repo(tmp_path_factory) -> Path:
 
 def config(tmp_path: Path, base_url: str, lang: str = "en", **llm) -> Config:
     opts = dict(provider="openai", model="fake-model", base_url=base_url, api_key="test-key", timeout=5.0,
-                max_retries=1, backoff_base=0.01)
+                max_retries=1)
     opts.update(llm)
     return Config(classifier="rules", tz="UTC", lang=lang, cache_dir=tmp_path / "cache", llm=LLMConfig(**opts))
 
@@ -58,12 +58,8 @@ def report(cfg: Config, repo: Path, day: str = DAY):
     window = resolve_window(day, tz="UTC")
     local = open_repo(str(repo), cfg.cache())
     commits = next(pipeline.git_source([local], window))[2]
-
-    async def sleep(_):
-        pass
-
     return pipeline.build_report(local.name, "https://github.com/acme/repo", window, commits, cfg,
-                                 get_classifier(cfg), LLMWriter(cfg, sleep=sleep))
+                                 get_classifier(cfg), LLMWriter(cfg))
 
 
 def overview_requests(srv) -> list[dict]:
