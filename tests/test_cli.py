@@ -62,7 +62,7 @@ def test_lang_en_and_tz(day_repo, cli, tmp_path):
     assert res.returncode == 0, res.stderr
     md = (tmp_path / "reports/2026/demo/2026-03-10.md").read_text(encoding="utf-8")
     assert md.startswith("# Daily update report (2026-03-10)")
-    assert "time zone UTC" in md and "No LLM configured" in md
+    assert "time zone: UTC" in md and "| Committed (UTC) |" in md and "No LLM configured" in md
     assert not re.search(r"[\u4e00-\u9fff]", md)
     # in UTC the day holds the commits from 08:00 Shanghai on the 10th to 08:00 on the 11th
     data = json.loads((tmp_path / "reports/2026/demo/2026-03-10.json").read_text(encoding="utf-8"))
