@@ -508,7 +508,7 @@ def test_links_people_and_the_json_twin(golden_repo):
         assert (e["commit_url"] in doc) and (md.inline(e["commit"]["author"]) in doc)
     # headline items carry the anchors of their entries
     assert data["headline"]["items"] and all(i["anchor"] == by_sha_anchor(data, i["sha"]) for i in data["headline"]["items"])
-    assert [i["kind"] for i in data["headline"]["items"]] == ["must_read", "must_read", "dependency"]
+    assert [i["kind"] for i in data["headline"]["items"]] == ["must_read", "breaking", "dependency"]
     assert data["headline"]["items"][-1]["text"] == "torch → 2.6"
     # the twin keeps the model internals (verdict), the Markdown does not without --explain
     assert feat["verdict"]["reasons"] and "score" in " ".join(feat["verdict"]["reasons"])
@@ -528,7 +528,8 @@ def test_headline_comes_first_and_table_names_zone_and_tier(golden_repo):
     assert lines[2] == "## demo-org/proj" and lines[4] == "### 🧭 今日要点"
     head = section(doc, r"^### 🧭 今日要点")
     items = [ln for ln in head if ln.startswith("- ")]
-    assert items[0].startswith("- 🔴 [add Step-3.5-Flash model support](#commit-")
+    assert items[0].startswith("- 🔴 [Fuse attention softmax into one CUDA kernel](#commit-")
+    assert items[1].startswith("- ⚠️ ") and items[1].endswith(")")
     assert items[-1].startswith("- 📦 torch → 2.6：[\\[Deps\\] Upgrade torch to 2.6 (\\#105)](#commit-")
     assert "| 提交时间（Asia/Shanghai） | 重要度 | 作者 | 提交信息 |" in head
     assert any("| 🔴 高 |" in row for row in table_rows(doc))
@@ -572,6 +573,9 @@ def test_zh_report_has_no_english_labels_of_ours(golden_repo):
             ours = ours.replace(md.inline(text), " ").replace(md.cell(text), " ")
     for item in report.headline.items:  # "torch → 2.6": names from the commit
         ours = ours.replace(md.inline(item.text), " ")
+    for e in report.entries:
+        if e.features.breaking:  # the thing a breaking change affects, as the commit names it
+            ours = ours.replace(md.inline(e.features.breaking.subject), " ").replace(e.features.breaking.subject, " ")
     ours = re.sub(r"`[^`]*`|\]\([^)]*\)|<a id=\"[^\"]*\"></a>|“[^”]*”|\(#[^)]*\)", " ", ours)
     ours = re.sub(r"\bPR #\d+|\+\d+/-\d+|demo-org/proj|Asia/Shanghai|commitradar", " ", ours)
     words = set(re.findall(r"[A-Za-z][A-Za-z-]*", ours))

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from commitradar.classifier import RulesClassifier
 from commitradar.features import extract
+from commitradar.features.breaking import what as detector_what
 from commitradar.records import Breaking, Commit, FileChange, PRBody, Prose, Verdict
-from commitradar.writer.advice import advise, breaking_line, breaking_what, general_notes, generic_keys
+from commitradar.writer.advice import advise, breaking_brief, breaking_line, general_notes, generic_keys
 from commitradar.writer.deterministic import DeterministicWriter, clip, spread_repeats, summary_lines, write_one
 from commitradar.writer.headline import build_headline
 from commitradar.writer.reasons import reader_reason, rules_point_higher
@@ -95,7 +96,9 @@ def test_sections_per_tier_are_facts_of_this_commit():
     assert medium.suggestions == ("若你部署 `step3p5`，升级后复核其输出质量。",)
     low = write_one(c, f, verdict("low"), "en")
     assert len(low.summary) == 1 and "\n" not in low.summary[0] and low.impact == () and low.suggestions == ()
-    assert low.summary[0] == "3 files (+770/-2), models."
+    assert low.summary[0] == "Adds the Step3p5 model family."  # the PR's first sentence, whole
+    bare = make(body="")
+    assert write_one(bare, extract(bare), verdict("low"), "en").summary == ("3 files (+770/-2), models.",)
 
 
 def test_a_change_with_nothing_specific_gets_no_risks_and_no_suggestions():
@@ -158,54 +161,54 @@ def test_diff_names_count_when_a_diff_is_loaded():
     assert advise(c, extract(c), verdict("medium"), "en").suggestions == ()
 
 
-@pytest.mark.parametrize(("kind", "subject", "version", "what", "en"), [
-    ("removal", "layer sharding", None, "Removes layer sharding",
-     "Before upgrading, make sure your deployment no longer uses layer sharding."),
-    ("rename", "--enable-kv-offload", None, "Renames `--enable-kv-offload`",
-     "When upgrading, change `--enable-kv-offload` to its new name in your configs and scripts."),
-    ("default_change", "enable_rdma", None, "Changes the default of `enable_rdma`",
-     "If you rely on the old default of `enable_rdma`, set it explicitly after upgrading."),
-    ("dropped_support", "vLLM v0.23", "v0.23", "Drops support for vLLM v0.23",
-     "Deployments still on vLLM v0.23 should migrate first or stay on an older release."),
-    ("dependency_bump", "CANN", "9.0.1", "Requires CANN 9.0.1",
-     "Upgrade CANN to 9.0.1 in your environment before upgrading."),
-    ("format_change", "the KV cache dump", None, "Changes the format of the KV cache dump",
-     "Check that tools and saved files that read the KV cache dump still work."),
-    ("regression", "lower accuracy on GSM8K", None, "Regression reported by the PR: lower accuracy on GSM8K",
-     "The PR reports a regression (lower accuracy on GSM8K): if it affects you, wait for the follow-up fix."),
+@pytest.mark.parametrize(("kind", "subject", "version", "brief"), [
+    ("removal", "layer sharding", None, "Removes layer sharding"),
+    ("rename", "--enable-kv-offload", None, "Renames `--enable-kv-offload`"),
+    ("default_change", "enable_rdma", None, "Changes the default of `enable_rdma`"),
+    ("dropped_support", "vLLM v0.23", "v0.23", "Drops support for vLLM v0.23"),
+    ("dependency_bump", "CANN", "9.0.1", "Requires CANN 9.0.1"),
+    ("format_change", "the KV cache dump", None, "Changes the format of the KV cache dump"),
+    ("regression", "lower accuracy on GSM8K", None, "Regression reported by the PR: lower accuracy on GSM8K"),
 ])
-def test_breaking_changes_say_what_changed_and_what_to_do(kind, subject, version, what, en):
+def test_breaking_changes_say_what_to_do_once_with_the_evidence(kind, subject, version, brief):
     c = make("[Misc] Something users must act on (#7)", "", {"pkg/core/x.py": (5, 5)})
     f = replace(extract(c), breaking=Breaking(kind, subject, f"evidence for {subject}", "body", version))
-    p = write_one(c, f, verdict("high"), "en")
-    assert p.suggestions[0] == en
-    zh = write_one(c, f, verdict("high"), "zh").suggestions[0]
-    assert zh.endswith("。") and subject.replace("`", "") in zh
-    assert breaking_line(f.breaking, "en") == f"{what} (evidence: “evidence for {subject}”)"
-    assert subject in breaking_line(f.breaking, "zh") and not CJK.search(breaking_line(f.breaking, "en"))
+    # the entry's ⚠️ line: the detector's own "what to know or do", then the evidence
+    line = breaking_line(f.breaking, "en")
+    assert line == f"{detector_what(f.breaking, 'en')} Evidence: “evidence for {subject}”."
+    zh = breaking_line(f.breaking, "zh")
+    assert zh.endswith("依据：“evidence for " + subject + "”。") and not CJK.search(line)
+    # the headline's few words
+    assert breaking_brief(f.breaking, "en") == brief
+    # not said again as a suggestion
+    assert write_one(c, f, verdict("high"), "en").suggestions == ()
 
 
-def test_a_long_breaking_subject_is_cut_visibly():
+def test_a_long_breaking_subject_is_cut_visibly_in_the_headline():
     b = Breaking("regression", "This PR removes the explicit runner position index used in autotuner to prevent it "
                  "using autotuning plan from other runners", "…")
-    assert breaking_what(b, "en") == "Regression reported by the PR: This PR removes the explicit runner position index used in …"
+    assert breaking_brief(b, "en") == ("Regression reported by the PR: This PR removes the explicit runner position "
+                                       "index used in …")
 
 
-def test_revert_says_what_it_undoes():
+def test_a_revert_says_what_it_undoes_and_its_advice_is_the_general_note():
     c = make('Revert "[Perf] Faster sampler (#99)" (#106)', "", {"pkg/core/sampler.py": (60, 60)})
     p = write_one(c, extract(c), verdict("medium"), "en")
-    assert p.suggestions == ("Reverts “[Perf] Faster sampler (#99)”: if you relied on it, that behaviour is gone "
-                             "after upgrading.",)
+    assert p.summary == ('Reverts the earlier commit "[Perf] Faster sampler (#99)".',)
+    assert p.suggestions == ()
+    assert generic_keys(c, extract(c), verdict("medium")) == ("core", "revert")
+    assert general_notes([("fecad14", "commit-fecad145730b", ("revert",))], "en") == [
+        "Reverts ([`fecad14`](#commit-fecad145730b)): if you relied on a reverted change, it is gone after upgrading."]
 
 
-def test_user_facing_statement_is_quoted_under_impact():
+def test_user_facing_statement_is_in_the_summary_not_repeated_under_impact():
     c = make("[Feature] Add the --kv-offload flag (#8)", "", {"pkg/core/args.py": (30, 0)})
     f = replace(extract(c), pr=PRBody(what=("Adds a flag.",), user_facing="yes",
                                       user_facing_text=("Users can now pass `--kv-offload` to move KV blocks to CPU.",),
                                       tested=True, empty=False))
     p = write_one(c, f, verdict("medium"), "en")
-    assert p.impact[0] == ("User-facing change stated in the PR: “Users can now pass `--kv-offload` to move KV "
-                           "blocks to CPU.”.")
+    assert any("Users can now pass `--kv-offload`" in line for line in p.summary)
+    assert p.impact == ("core 1 file (+30/-0): `pkg/core/args.py`.",)
     assert generic_keys(c, f, verdict("medium")) == ("core",)  # a test plan in the PR: not "untested"
 
 
@@ -278,13 +281,17 @@ def test_reason_says_the_model_outweighed_a_rule_pointing_higher():
     f = extract(c)
     model_low = Verdict("low", "deps_config", ("P(high)=0.01, P(low)=0.90 ...",), "model",
                         {"high": 0.01, "medium": 0.09, "low": 0.9})
+    assert f.breaking is not None and f.breaking.kind == "dependency_bump"  # the detector reads the new pin
     assert reader_reason(c, f, model_low, "en") == (
-        "Bumps a core dependency; these signals point to medium, but the model, judging from similar past commits, "
-        "rated it low.")
-    assert reader_reason(c, f, model_low, "zh") == "升级核心依赖；这些信号指向中，但模型参照相似的历史提交判为低。"
+        "Bumps a core dependency; includes a change users must act on (requires torch 2.9); these signals point to "
+        "high, but the model, judging from similar past commits, rated it low.")
+    assert reader_reason(c, f, model_low, "zh") == ("升级核心依赖；含需要用户处理的变更（需要 torch 2.9）；"
+                                                    "这些信号指向高，但模型参照相似的历史提交判为低。")
+    plain = replace(f, breaking=None)  # without the detection, the rule alone points to medium
+    assert reader_reason(c, plain, model_low, "zh") == "升级核心依赖；这些信号指向中，但模型参照相似的历史提交判为低。"
     assert rules_point_higher(c, f, model_low)
     model_high = replace(model_low, tier="high")
-    assert reader_reason(c, f, model_high, "en") == (
+    assert reader_reason(c, plain, model_high, "en") == (
         "Bumps a core dependency; the model, judging from similar past commits, rated it high, above the rules' "
         "medium.")
     assert not rules_point_higher(c, f, model_high)
@@ -301,12 +308,13 @@ def test_reason_of_quiet_commits_and_facts_from_the_pr():
     f, v = classify(c)
     f = replace(f, pr=PRBody(user_facing="yes", user_facing_text=("Adds a flag.",), empty=False),
                 breaking=Breaking("default_change", "--kv-offload", "on by default"))
-    assert reader_reason(c, f, v, "zh") == ("新增运行时能力；检测到需要用户处理的变更；PR 说明存在用户可见变更；"
-                                            "这些信号指向高，但规则总分只到中。")
+    assert reader_reason(c, f, v, "zh") == ("新增运行时能力；含需要用户处理的变更（`--kv-offload` 的默认值改变）；"
+                                            "PR 说明存在用户可见变更；这些信号指向高，但规则总分只到中。")
     # a breaking detection points to high: a lower tier says what outweighed it
     assert reader_reason(c, f, replace(v, tier="low"), "en") == (
-        "New capability in runtime code; a change users must act on was detected; the PR description states a "
-        "user-facing change; these signals point to high, but the rules' total only reaches low.")
+        "New capability in runtime code; includes a change users must act on (changes the default of "
+        "`--kv-offload`); the PR description states a user-facing change; these signals point to high, but the "
+        "rules' total only reaches low.")
     assert rules_point_higher(c, f, replace(v, tier="medium"))
     argus = RulesClassifier("argus").classify([(c, f)])[0]
     assert reader_reason(c, f, argus, "en").startswith("Reference formula score ")
@@ -322,7 +330,8 @@ def test_reasons_are_in_the_report_language(subject, tier, model):
     v = Verdict(tier, "other", (), "model" if model else "rules:default", {"high": 0.1} if model else None)
     zh, en = reader_reason(c, f, v, "zh"), reader_reason(c, f, v, "en")
     assert zh.endswith("。")
-    assert not LATIN.search(zh.replace("CI", "").replace("PR", "")), zh
+    ours = zh.replace(breaking_brief(f.breaking, "zh"), "") if f.breaking else zh  # names from the commit aside
+    assert not LATIN.search(ours.replace("CI", "").replace("PR", "")), zh
     assert not CJK.search(en), en
     assert en.endswith(".") and en[0].isupper()
 
@@ -355,7 +364,7 @@ def test_headline_ranks_must_reads_by_p_high_and_lists_moves_and_breaking_once()
     h = build_headline(items, "en")
     kinds = [(i.kind, i.text) for i in h.items]
     assert kinds[:5] == [("must_read", f"Capability number {i}") for i in (7, 6, 5, 4, 3)]  # at most 5, by P(high)
-    assert kinds[5:] == [("breaking", breaking_line(items[-1][1].breaking, "en").split(" (evidence")[0]),
+    assert kinds[5:] == [("breaking", "Removes layer sharding"),
                          ("dependency", "torch 2.8 → 2.9"), ("dependency", "CANN → 9.0.1"),
                          ("dependency", "drops vLLM v0.23")]
     assert len({i.sha for i in h.items}) == len(h.items)  # one line per commit

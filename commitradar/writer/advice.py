@@ -1,7 +1,7 @@
 """Risks and suggestions specific to one change, and the generic advice said once per report.
 
-Every per-entry line is derived from a fact of *this* commit and names it: a breaking detection (what to do
-about it), environment variables, CLI flags and configuration keys the PR names, numbers the PR reports, the
+Every per-entry line is derived from a fact of *this* commit and names it (a breaking detection is said on
+the entry's own ⚠️ line, with what to do about it): environment variables, CLI flags and configuration keys the PR names, numbers the PR reports, the
 models whose files changed, the change a revert undoes, the size of the change. A sentence that would fit
 any commit ("run your integration tests") is never put on an entry: :func:`generic_keys` says which generic
 notes apply, and :func:`general_notes` writes each of them once, at the end of the report, naming the commits
@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from ..features.breaking import what as detector_what
 from ..i18n import STRINGS, t
 from ..records import Breaking, Commit, Features, Verdict
 
@@ -85,8 +86,6 @@ _NOT_MODEL_PREFIX = ("patch", "test", "utils", "base", "common", "registry", "co
                      "loader", "adapter", "helper", "constant", "type", "interface", "cudagraph", "compressor",
                      "indexer", "linear", "attention", "mtp", "dspark", "rotary", "quant")
 _SRC_EXT = (".py", ".cc", ".cpp", ".cu", ".h", ".hpp")
-
-_REVERT_SUBJECT = re.compile(r'^\s*revert\s*:?\s*"(.+)"', re.I)
 
 # Dependency and build declarations (generic advice; the files themselves are listed under impact).
 _DEPS_FILE = re.compile(r"(?:^|/)(requirements[^/]*\.(?:txt|in)|pyproject\.toml|setup\.cfg|setup\.py|environment[^/]*\.ya?ml|"
@@ -265,15 +264,6 @@ def model_names(commit: Commit) -> list[str]:
     return _dedupe(names)
 
 
-def reverted_subject(commit: Commit, feats: Features) -> str | None:
-    if not feats.is_revert:
-        return None
-    if feats.reverts:
-        return feats.reverts
-    m = _REVERT_SUBJECT.match(commit.subject)
-    return m.group(1) if m else None
-
-
 # ------------------------------------------------------------------ breaking changes
 
 
@@ -289,34 +279,26 @@ def short_subject(text: str, limit: int = MAX_SUBJECT) -> str:
     return (cut or text[:limit]) + " …"
 
 
-def breaking_what(b: Breaking, lang: str) -> str:
-    """What a user must know, in ``lang``: "Removes `--foo`", "Requires CANN 9.0.1" (``breaking_<kind>`` when
-    the detection's module supplies one, else ``what_<kind>``)."""
+def breaking_brief(b: Breaking, lang: str) -> str:
+    """A few words for the headline and the reason: "Removes `--foo`", "Requires CANN 9.0.1"."""
     subject = short_subject(b.subject)
     subject = code_name(subject) if looks_like_name(subject) else subject
     version = (b.version or "").replace("`", "").strip()
     if b.kind == "dependency_bump" and version and version in subject:
         version = ""
-    for key in (f"breaking_{b.kind}", f"what_{b.kind}"):
-        if key in STRINGS[lang]:
-            return re.sub(r"\s+", " ", t(lang, key, subject=subject, version=version)).strip()
+    key = f"what_{b.kind}"
+    if key in STRINGS[lang]:
+        return re.sub(r"\s+", " ", t(lang, key, subject=subject, version=version)).strip()
     return f"{t(lang, 'breaking_label')}{t(lang, 'colon')}{subject}"
 
 
-def breaking_action(b: Breaking, lang: str) -> str | None:
-    subject = subject_text(b.subject)
-    if not subject:
-        return None
-    if b.kind == "dependency_bump":
-        if b.version:
-            return t(lang, "adv_dependency_bump", subject=subject, version=b.version.replace("`", "").strip())
-        return t(lang, "adv_dependency_bump_nover", subject=subject)
-    key = f"adv_{b.kind}"
-    return t(lang, key, subject=subject) if key in STRINGS[lang] else None
+def breaking_what(b: Breaking, lang: str) -> str:
+    """What the user must know or do, in ``lang`` (the detector's own phrasing, :func:`features.breaking.what`)."""
+    return detector_what(b, lang)
 
 
 def breaking_line(b: Breaking, lang: str) -> str:
-    """The ⚠️ line of an entry: what changed, with the evidence quoted."""
+    """The ⚠️ line of an entry: what to know or do, then the evidence quoted."""
     what = breaking_what(b, lang)
     q = quote(b.evidence, lang, limit=240)
     if not q:
@@ -352,8 +334,10 @@ def generic_keys(commit: Commit, feats: Features, verdict: Verdict) -> tuple[str
         keys.append("deps")
     if "build" in cats:
         keys.append("build")
-    if cats & RUNTIME and "test" not in cats and not feats.pr.tested:
+    if cats & RUNTIME and "test" not in cats and not feats.pr.tested and not feats.is_revert:
         keys.append("no_tests")
+    if feats.is_revert:  # the summary says what it undoes; what that means for a user is the same for all
+        keys.append("revert")
     return tuple(keys)
 
 
@@ -363,16 +347,9 @@ def advise(commit: Commit, feats: Features, verdict: Verdict, lang: str, diff: s
         return Advice()
     risks: list[str] = []
     sugg: list[str] = []
-    b = feats.breaking
-    if b is not None:
-        action = breaking_action(b, lang)
-        if action:
-            sugg.append(action)
-    elif feats.breaking_mark:
+    b = feats.breaking  # what to do about it is said on the entry's ⚠️ line (breaking_line), not again here
+    if b is None and feats.breaking_mark:
         risks.append(t(lang, "risk_breaking"))
-    revert = reverted_subject(commit, feats)
-    if revert and (q := quote(revert, lang)):
-        sugg.append(t(lang, "adv_revert", quote=q))
     texts = _title_and_prose(commit, feats)
     env = [n for n in env_names(texts, diff) if not (b and n in b.subject)][:MAX_NAMES]
     if env:
@@ -399,7 +376,7 @@ def advise(commit: Commit, feats: Features, verdict: Verdict, lang: str, diff: s
 
 # ------------------------------------------------------------------ once per report
 
-GENERIC_ORDER = ("no_tests", "kernel", "native", "core", "deps", "build")
+GENERIC_ORDER = ("revert", "no_tests", "kernel", "native", "core", "deps", "build")
 
 
 def general_notes(entries: Sequence[tuple[str, str, Sequence[str]]], lang: str, link: bool = True) -> list[str]:
@@ -418,6 +395,6 @@ def general_notes(entries: Sequence[tuple[str, str, Sequence[str]]], lang: str, 
     return out
 
 
-__all__ = ["Advice", "advise", "generic_keys", "general_notes", "breaking_what", "breaking_line", "breaking_action",
+__all__ = ["Advice", "advise", "generic_keys", "general_notes", "breaking_what", "breaking_line", "breaking_brief",
            "prose_sentences", "env_names", "cli_flags", "config_keys", "reported_numbers", "model_names", "quote",
            "code_name", "subject_text", "RUNTIME"]

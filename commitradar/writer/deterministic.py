@@ -16,7 +16,7 @@ from ..features.prbody import shorten
 from ..i18n import CATEGORY_NAMES, t
 from ..records import Commit, Features, Prose, Verdict
 from . import WRITERS, Item, WriteResult
-from .advice import advise, code_name, quote
+from .advice import advise, code_name
 
 MAX_BULLET = 220
 MAX_POINTS = 4
@@ -113,15 +113,10 @@ def where(commit: Commit, feats: Features) -> list[str]:
 
 
 def impact_lines(commit: Commit, feats: Features, lang: str) -> list[str]:
-    """What the change touches, in one line (categories with counts, then where), plus the PR's own
-    user-facing statement and binary files when there are any."""
+    """What the change touches, in one line (categories with counts, then where), and binary files when there
+    are any. (The PR's own user-facing statement is in the summary.)"""
     names = CATEGORY_NAMES[lang]
     out = []
-    if feats.pr.user_facing == "yes" and feats.pr.user_facing_text:
-        q = quote(" ".join(feats.pr.user_facing_text), lang, limit=240) or quote(feats.pr.user_facing_text[0], lang,
-                                                                                   limit=240)
-        if q:
-            out.append(t(lang, "impact_user_facing", quote=q))
     parts = [t(lang, "impact_part", cat=names.get(c.category, c.category), files=c.files, s=_s(c.files),
                added=c.added, deleted=c.deleted) for c in feats.categories]
     if parts:
@@ -142,10 +137,10 @@ def _sentence(text: str) -> str:
 def low_line(commit: Commit, feats: Features, lang: str) -> str:
     """A low-tier commit's one sentence: what the PR description says it does (whole, short, not the title
     again), else where it lands with its size."""
-    title = _norm(feats.title or commit.subject)
+    title = feats.title or commit.subject
     if not feats.pr.empty:
         for what in feats.pr.what[:2]:
-            if len(what) <= MAX_LOW_SENTENCE and _norm(what) != title and what.count("`") % 2 == 0:
+            if len(what) <= MAX_LOW_SENTENCE and not repeats(what, title) and what.count("`") % 2 == 0:
                 return _sentence(what)
     main = feats.categories[0].category if feats.categories else None
     stat = dict(files=feats.n_files, s=_s(feats.n_files), added=feats.added, deleted=feats.deleted)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from ..classifier.presets import CORE_DEPS
 from ..i18n import t
 from ..records import Breaking, Commit, Features, Headline, HeadlineItem, Verdict
-from .advice import breaking_what
+from .advice import breaking_brief
 from .reasons import rule_view
 
 MAX_MUST_READ = 5
@@ -59,7 +59,7 @@ def breaking_move(b: Breaking, lang: str) -> str:
     subject = re.sub(r"\s+", " ", b.subject.replace("`", "")).strip()
     version = (b.version or "").strip()
     if b.kind == "dependency_bump":
-        return f"{subject} → {version}" if version and version not in subject else breaking_what(b, lang)
+        return f"{subject} → {version}" if version and version not in subject else breaking_brief(b, lang)
     if version and version not in subject:
         subject = f"{subject} {version}"
     return t(lang, "hl_drops", subject=subject)
@@ -72,9 +72,11 @@ def build_headline(items: Sequence[tuple[Commit, Features, Verdict]], lang: str)
     for commit, feats, verdict in items:
         b = feats.breaking
         if b is not None and b.kind in DEPENDENCY_KINDS:
-            deps.append(HeadlineItem("dependency", commit.sha, breaking_move(b, lang)))
+            # the subject's own "pkg from A to B" when it has one (the detection names one version only)
+            move = dependency_move(commit, feats, verdict) if b.kind == "dependency_bump" else None
+            deps.append(HeadlineItem("dependency", commit.sha, move or breaking_move(b, lang)))
         elif b is not None:
-            breaking.append(HeadlineItem("breaking", commit.sha, breaking_what(b, lang)))
+            breaking.append(HeadlineItem("breaking", commit.sha, breaking_brief(b, lang)))
         elif (move := dependency_move(commit, feats, verdict)) is not None:
             deps.append(HeadlineItem("dependency", commit.sha, move))
         else:
