@@ -12,7 +12,8 @@ reads every Markdown report and its JSON twin. Printed and written to benchmarks
 - clipped bullets: prose bullets of medium/high entries (summary, impact, risks, suggestions) that end
   mid-sentence (no terminal punctuation and no "…" once closing quotes and brackets are set aside) or whose
   inline Markdown is unbalanced per markdown-it (a backtick, ``*`` or a word-edge ``_`` left as literal text,
-  not escaped) — target ≤ 2 %;
+  not escaped) — target ≤ 2 %; counted per section too, and with a looser reading (``mid_sentence``: ends
+  with a comma, colon, semicolon, dash, open bracket or a function word) for comparison;
 - bullets repeated in ≥ 3 entries of one report — target 0;
 - occurrences of model internals in the Markdown (``P(high)``, strongest features, nearest labeled, feature
   names with values, rule scores) — target 0;
@@ -116,6 +117,16 @@ def clipped(src: str) -> bool:
     return not text.endswith(TERMINAL)
 
 
+_DANGLING = re.compile(r"(?:[,;:(\[{—–-]|\b(?:and|or|but|to|of|the|a|an|with|for|in|on|at|by|from|as|that|which|"
+                       r"when|while|into|onto|via|than|because|so|if|is|are|was|were|be|its|their|this|these))$", re.I)
+
+
+def mid_sentence(src: str) -> bool:
+    """The looser reading of "clipped": unbalanced inline Markdown, or text that visibly runs on (ends with a
+    comma, colon, semicolon, dash, open bracket or a function word such as "and", "to", "the")."""
+    return unbalanced(src) or bool(_DANGLING.search(plain(src).rstrip(CLOSERS)))
+
+
 def entry_bullets(doc: str) -> list[tuple[str, list[str]]]:
     """(anchor, prose bullets) of every medium/high entry: list items between its heading and its rule."""
     lines = doc.split("\n")
@@ -133,6 +144,25 @@ def entry_bullets(doc: str) -> list[tuple[str, list[str]]]:
             continue
         if ln.startswith("- "):
             bullets.append(ln[2:])
+    return out
+
+
+def section_counts(doc: str) -> dict[str, list[int]]:
+    """Per entry section (summary, impact, risks, suggestions): [bullets, clipped]."""
+    names = {"📋": "summary", "🎯": "impact", "⚠️": "risks", "💡": "suggestions"}
+    out: dict[str, list[int]] = {v: [0, 0] for v in names.values()}
+    cur, in_entry = None, False
+    for ln in doc.split("\n"):
+        if ln.startswith("#### "):
+            in_entry = True
+        elif ln == "---" or ln.startswith("### "):
+            in_entry = False
+        m = re.match(r"^\*\*(📋|🎯|⚠️|💡) ", ln)
+        if m:
+            cur = names[m.group(1)]
+        if in_entry and cur and ln.startswith("- "):
+            out[cur][0] += 1
+            out[cur][1] += clipped(ln[2:])
     return out
 
 
@@ -166,6 +196,8 @@ def measure_report(md_path: Path, data: dict) -> dict:
     flat = [b for _, bs in bullets for b in bs]
     r["bullets"] = len(flat)
     r["clipped"] = [b for b in flat if clipped(b)]
+    r["mid_sentence"] = [b for b in flat if mid_sentence(b)]
+    r["by_section"] = section_counts(doc)
     seen: dict[str, set] = defaultdict(set)
     for anchor, bs in bullets:
         for b in bs:
@@ -238,6 +270,11 @@ def main() -> int:
         "bullets": bullets,
         "clipped": clipped_n,
         "clipped_share": round(clipped_n / max(1, bullets), 4),
+        "clipped_by_section": {name: {"bullets": sum(r["by_section"][name][0] for r in reports),
+                                      "clipped": sum(r["by_section"][name][1] for r in reports)}
+                               for name in ("summary", "impact", "risks", "suggestions")},
+        "mid_sentence": sum(len(r["mid_sentence"]) for r in reports),
+        "mid_sentence_share": round(sum(len(r["mid_sentence"]) for r in reports) / max(1, bullets), 4),
         "repeated_bullets": len(repeated),
         "internals": sum(r["internals"] for r in reports),
         "pr_eligible": eligible,
@@ -261,11 +298,13 @@ def main() -> int:
         "command": "commitradar -q report --commits <vllm-ascend, flashinfer, lmdeploy, llm-compressor> --date DAY",
         "days": days,
         "seed": args.seed,
+        "mode": "in-process" if args.in_process else "cold process per day",
         "summary": summary,
         "targets": TARGETS,
         "meets": meets,
         "examples": {
             "clipped": [b for r in reports for b in r["clipped"]][:25],
+            "mid_sentence": [b for r in reports for b in r["mid_sentence"]][:25],
             "repeated": [{"repo": a, "day": d, "bullet": t, "entries": n} for a, d, t, n in repeated][:25],
         },
         "per_repo": {repo: {
