@@ -184,6 +184,11 @@ def test_breaking_changes_say_what_to_do_once_with_the_evidence(kind, subject, v
     assert write_one(c, f, verdict("high"), "en").suggestions == ()
 
 
+def test_a_quote_left_open_by_the_detector_is_dropped():
+    b = Breaking("removal", "additional config option 'dp_allreduce_on_npu", "Remove additional config option")
+    assert breaking_brief(b, "en") == "Removes additional config option dp_allreduce_on_npu"
+
+
 def test_a_long_breaking_subject_is_cut_visibly_in_the_headline():
     b = Breaking("regression", "This PR removes the explicit runner position index used in autotuner to prevent it "
                  "using autotuning plan from other runners", "…")

@@ -273,6 +273,9 @@ MAX_SUBJECT = 60
 def short_subject(text: str, limit: int = MAX_SUBJECT) -> str:
     """The affected thing, whole when short, else cut at a word boundary with a visible "…"."""
     text = re.sub(r"\s+", " ", text.replace("`", "")).strip().strip("'\"")
+    for q in "'\"":  # a quote the detector's cut left open
+        if text.count(q) % 2:
+            text = text.replace(q, "")
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:")
