@@ -317,7 +317,8 @@ def report_dict(report: DayReport, lang: str | None = None) -> dict:
         entries.append({"anchor": v.anchor, "commit_url": v.commit_url, "pr_url": v.pr_url, "reason": v.reason,
                         "breaking": v.breaking, **raw})
     headline = {
-        "items": [{"kind": i.kind, "sha": i.sha, "anchor": lay.by_sha[i.sha].anchor, "text": i.text}
+        "items": [{"kind": i.kind, "sha": i.sha, "anchor": lay.by_sha[i.sha].anchor, "text": i.text,
+                   "title": lay.by_sha[i.sha].title}
                   for i in lay.headline.items if i.sha in lay.by_sha],
         "overview": lay.headline.overview,
     }

@@ -510,6 +510,7 @@ def test_links_people_and_the_json_twin(golden_repo):
     assert data["headline"]["items"] and all(i["anchor"] == by_sha_anchor(data, i["sha"]) for i in data["headline"]["items"])
     assert [i["kind"] for i in data["headline"]["items"]] == ["must_read", "breaking", "dependency"]
     assert data["headline"]["items"][-1]["text"] == "torch → 2.6"
+    assert data["headline"]["items"][-1]["title"] == "[Deps] Upgrade torch to 2.6 (#105)"
     # the twin keeps the model internals (verdict), the Markdown does not without --explain
     assert feat["verdict"]["reasons"] and "score" in " ".join(feat["verdict"]["reasons"])
     assert not re.search(r"score -?\d+ \(high|\(\+\d\):|P\(high\)", doc)
