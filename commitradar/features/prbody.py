@@ -504,7 +504,7 @@ def parse(body: str) -> PRBody:
     elif _user_answer_is_no(src.text):
         answer = "no"
     notes = tuple(dict.fromkeys(_complete(n, src) for n in _breaking_notes(src.text) + _breaking_notes(src.bot)))
-    notes = tuple(n for n in notes if n)
+    notes = tuple(n for n in (_balance(n) for n in notes) if n)
     texts = tuple(dict.fromkeys(u.text for u in what))[:MAX_UNITS]
     return PRBody(
         template=detect_template(body or ""),
@@ -520,6 +520,12 @@ def parse(body: str) -> PRBody:
         reverted_sha=src.reverted_sha,
         bot=_bot_units(src.bot),
     )
+
+
+def _balance(unit: str) -> str:
+    """A unit whose backticks do not all pair into code spans (a footer that ran into an unclosed fence)
+    loses its backticks rather than turning the rest of a report line into code."""
+    return unit if balanced(unit) else _WS.sub(" ", unit.replace("`", " ")).strip()
 
 
 def _bot_units(text: str) -> tuple[str, ...]:
