@@ -6,7 +6,6 @@ contract's example (docs/report-json.md).
 """
 from __future__ import annotations
 
-import copy
 import io
 import json
 import logging
@@ -168,31 +167,6 @@ def servers():
 
 # ------------------------------------------------------------------ twins from the real pipeline
 
-def as_v2(data: dict) -> dict:
-    """The contract's fields on a twin written before format 2 existed (removed once report.py writes v2):
-    anchors and links per entry, breaking from the author's mark, the headline from high and breaking."""
-    if data["format_version"] >= 2:
-        return data
-    data = copy.deepcopy(data)
-    items = []
-    for e in data["entries"]:
-        sha = e["commit"]["sha"]
-        e["anchor"] = f"commit-{sha[:12]}"
-        e["commit_url"] = f"{data['remote_url']}/commit/{sha}" if data.get("remote_url") else None
-        m = re.search(r"\(#(\d+)\)$", e["commit"]["subject"])
-        e["pr_url"] = f"{data['remote_url']}/pull/{m.group(1)}" if m and data.get("remote_url") else None
-        e["breaking"] = ({"kind": "removal", "what": e["commit"]["subject"], "evidence": e["commit"]["subject"],
-                          "subject": e["commit"]["subject"], "source": "subject", "version": None}
-                         if e["features"].get("breaking_mark") else None)
-    items += [{"kind": "must_read", "sha": e["commit"]["sha"], "anchor": e["anchor"], "text": e["commit"]["subject"]}
-              for e in data["entries"] if e["verdict"]["tier"] == "high"][:5]
-    items += [{"kind": "breaking", "sha": e["commit"]["sha"], "anchor": e["anchor"], "text": e["breaking"]["what"]}
-              for e in data["entries"] if e["breaking"]]
-    data["headline"] = {"items": items, "overview": None}
-    data["format_version"] = 2
-    return data
-
-
 def _report(*args) -> Path:
     res = run_cli("report", "--classifier", "rules", *args)
     assert res.returncode == 0, res.stderr
@@ -228,7 +202,7 @@ def evil_twin(tmp_path_factory) -> dict:
                     when=f"2026-03-10T1{i}:00:00+08:00")
     out = root / "out"
     path = _report("--repo", repo.path, "--date", DAY, "--tz", "Asia/Shanghai", "--lang", "en", "--out", out)
-    return as_v2(json.loads(path.read_text()))
+    return json.loads(path.read_text())
 
 
 @pytest.fixture(scope="session")
@@ -237,7 +211,7 @@ def busy_twin(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("busy")
     path = _report("--commits", SHARED / "data" / "commits" / "vllm-ascend.jsonl.gz", "--since", "2026-01-01",
                    "--until", "2026-01-31", "--lang", "zh", "--out", out)
-    return as_v2(json.loads(path.read_text()))
+    return json.loads(path.read_text())
 
 
 # ------------------------------------------------------------------ the registry and the payloads

@@ -66,6 +66,7 @@ class _Item(_Model):
     sha: str
     anchor: str
     text: str
+    title: str | None = None  # the commit's subject
 
 
 class _Headline(_Model):
@@ -121,36 +122,10 @@ class Twin(_Model):
     entries: list[_Entry]
 
 
-def _upgrade_v1(data: Mapping[str, Any]) -> dict:
-    """A format-1 twin (written before headlines existed) read as format 2: the high entries are the
-    must-reads, anchors and commit links are what format 1's Markdown used. Older reports in ``--out``
-    can still be delivered."""
-    data = dict(data)
-    entries = []
-    for e in data.get("entries") or []:
-        e = dict(e)
-        commit = e.get("commit") or {}
-        sha = str(commit.get("sha", ""))
-        remote = commit.get("remote_url") or data.get("remote_url")
-        e.setdefault("anchor", f"commit-{sha[:12]}")
-        e.setdefault("commit_url", f"{remote.rstrip('/')}/commit/{sha}" if remote and sha else None)
-        e.setdefault("pr_url", None)
-        e.setdefault("breaking", None)
-        entries.append(e)
-    must = [e for e in entries if (e.get("verdict") or {}).get("tier") == "high"][:5]
-    data["entries"] = entries
-    data.setdefault("headline", {"items": [{"kind": "must_read", "sha": e["commit"]["sha"], "anchor": e["anchor"],
-                                            "text": e["commit"].get("subject", "")} for e in must],
-                                 "overview": None})
-    return data
-
-
 def read_twin(data: Mapping[str, Any], where: str = "report") -> Twin:
     """Validate a twin; a broken or foreign file is a one-line ``InputError`` naming the first bad field."""
     if not isinstance(data, Mapping):
         raise InputError(f"{where}: not a report JSON twin (expected an object)")
-    if data.get("format_version") == 1:
-        data = _upgrade_v1(data)
     try:
         return Twin.model_validate(data)
     except ValidationError as exc:
@@ -277,7 +252,10 @@ def summarize(twin: Twin, report_rel: str, links: Links = Links(), min_tier: str
         for it in twin.headline.items:
             if it.kind == kind:
                 entry = by_sha.get(it.sha)
-                items.append(Item(kind, it.sha, short(it.text), url_of(it.anchor, it.sha),
+                # a breaking change or a dependency move says what changed; the subject says which commit
+                text = it.text if kind == "must_read" or not it.title or clean(it.title) in clean(it.text) \
+                    else f"{it.text} — {it.title}"
+                items.append(Item(kind, it.sha, short(text), url_of(it.anchor, it.sha),
                                   entry.verdict.tier if entry else None))
                 seen.add(it.sha)
     for e in twin.entries:
