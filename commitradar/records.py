@@ -79,24 +79,6 @@ class Commit:
             "deleted": self.deleted,
         }
 
-    @classmethod
-    def from_record(cls, rec: dict[str, Any]) -> Commit:
-        return cls(
-            repo=rec["repo"],
-            sha=rec["sha"],
-            author=rec.get("author") or "",
-            author_email_domain=rec.get("author_email_domain") or "",
-            authored_at=datetime.fromisoformat(rec["authored_at"]),
-            committed_at=datetime.fromisoformat(rec["committed_at"]),
-            parents=tuple(rec.get("parents") or ()),
-            subject=rec.get("subject") or "",
-            body=rec.get("body") or "",
-            files=tuple(
-                FileChange(f["path"], f.get("added"), f.get("deleted")) for f in rec.get("files") or ()
-            ),
-            remote_url=rec.get("remote_url"),
-        )
-
 
 @dataclass(frozen=True)
 class CategoryStat:
