@@ -11,6 +11,7 @@ from commitradar.dataset import read_commits
 from commitradar.errors import InputError
 from commitradar.mining import (
     commit_url,
+    git_reason,
     mine,
     open_repo,
     parse_numstat,
@@ -156,8 +157,14 @@ def test_remote_names_and_links(make_repo):
         "sgl-project/sglang", "https://github.com/sgl-project/sglang")
     assert parse_remote("git@github.com:vllm-project/vllm-ascend.git") == (
         "vllm-project/vllm-ascend", "https://github.com/vllm-project/vllm-ascend")
-    assert parse_remote("https://gitlab.com/group/sub/proj") == ("sub/proj", "https://gitlab.com/group/sub/proj")
-    assert parse_remote("https://example.org/a/b.git")[1] is None
+    # GitLab projects are named by their whole path: group/sub/proj and other/sub/proj are two projects
+    assert parse_remote("https://gitlab.com/group/sub/proj") == ("group/sub/proj", "https://gitlab.com/group/sub/proj")
+    assert parse_remote("ssh://git@gitlab.example.com:2222/team/tool.git") == (
+        "team/tool", "https://gitlab.example.com/team/tool")
+    assert parse_remote("https://user@github.com/o/r/") == ("o/r", "https://github.com/o/r")
+    assert parse_remote("https://example.org/a/b.git") == ("a/b", None)
+    for local in ("/srv/git/tool.git", "file:///srv/git/tool", "../tool", "tool"):
+        assert parse_remote(local) == (None, None), local  # a path names nothing: it is followed instead
     assert commit_url("https://gitlab.com/g/p", "abc") == "https://gitlab.com/g/p/-/commit/abc"
     assert commit_url("https://github.com/o/r", "abc") == "https://github.com/o/r/commit/abc"
     assert commit_url(None, "abc") is None
@@ -177,14 +184,83 @@ def test_parse_numstat_renames_and_binary():
         ("src/a.py", 3, 1), ("img.png", None, None), ("new/name.py", 2, 0)]
 
 
-def test_rename_reports_new_path(make_repo):
+def test_rename_is_one_path_deleted_and_one_added(make_repo):
+    # the dataset format (git log --no-renames): a moved file is not one renamed path with tiny counts
     repo = make_repo()
     repo.commit("base", {"old/name.py": "".join(f"line {i}\n" for i in range(50))}, when="2026-03-09T10:00:00+08:00")
     (repo.path / "new").mkdir()
     repo.git("mv", "old/name.py", "new/name.py")
     repo.commit("move", {}, when="2026-03-10T10:00:00+08:00")
     (c,) = mined(repo)
-    assert [f.path for f in c.files] == ["new/name.py"]
+    assert [(f.path, f.added, f.deleted) for f in c.files] == [("new/name.py", 50, 0), ("old/name.py", 0, 50)]
+
+
+def _real_commit_with_a_move_and_a_binary() -> dict:
+    """The first vllm-ascend dataset commit (file order) that moves a file (same name, one path deleted and
+    one added with as many lines) and touches a binary file: the two cases where mining could disagree."""
+    import gzip
+    import json
+    import posixpath
+
+    with gzip.open(SHARED / "data" / "commits" / "vllm-ascend.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            files = rec["files"]
+            if len(rec["parents"]) != 1 or not 3 <= len(files) <= 40 or all(f["added"] is not None for f in files):
+                continue
+            gone = {posixpath.basename(f["path"]): f["deleted"] for f in files if f["added"] == 0 and f["deleted"]}
+            if any(f["deleted"] == 0 and f["added"] and gone.get(posixpath.basename(f["path"])) == f["added"]
+                   for f in files):
+                return rec
+    raise AssertionError("no such commit in the shared dataset")
+
+
+def test_mine_reproduces_a_real_dataset_record(make_repo):
+    """A repository whose history reproduces a real dataset commit's file list (each file with as many old
+    and new lines as the record says; a moved file keeps its content, so rename detection would see a
+    rename) must be mined into exactly that record: same files, order, counts, nulls, subject and body."""
+    rec = _real_commit_with_a_move_and_a_binary()
+    moved = {}
+    by_name = {}
+    for f in rec["files"]:
+        if f["added"] == 0 and f["deleted"]:
+            by_name.setdefault(f["path"].rsplit("/", 1)[-1], []).append(f)
+    for f in rec["files"]:
+        olds = by_name.get(f["path"].rsplit("/", 1)[-1], [])
+        match = next((o for o in olds if f["deleted"] == 0 and o["deleted"] == f["added"]), None)
+        if match:
+            moved[f["path"]] = match["path"]
+    assert moved, "the chosen commit moves a file"
+
+    def old_text(path, n):
+        return "".join(f"old {path} line {i}\n" for i in range(n))
+
+    before, after = {"README.md": "base\n"}, {}
+    for f in rec["files"]:
+        path, added, deleted = f["path"], f["added"], f["deleted"]
+        if added is None:
+            after[path] = b"\x00\x01binary\x00" + path.encode() * 8
+        elif path in moved:
+            after[path] = old_text(moved[path], added)  # the moved file: same content, new place
+        else:
+            if deleted:
+                before[path] = old_text(path, deleted)
+            after[path] = "".join(f"new {path} line {i}\n" for i in range(added)) if added else None
+    repo = make_repo("replay")
+    repo.commit("base", before, when="2026-03-01T10:00:00+08:00")
+    for path, content in after.items():
+        if content is None:
+            (repo.path / path).unlink()
+    repo.write({p: c for p, c in after.items() if c is not None})
+    message = rec["subject"] + ("\n\n" + rec["body"] if rec["body"] else "")
+    domain = rec["author_email_domain"] or "example.com"
+    repo.commit(message, {}, when=rec["authored_at"], committed=rec["committed_at"], author=rec["author"],
+                email=f"someone@{domain}")
+    (c,) = mined(repo, rec["committed_at"][:10], tz="UTC" if rec["committed_at"].endswith("+00:00") else "Asia/Shanghai")
+    got = c.to_record()
+    for key in ("sha", "parents", "repo"):  # a replayed history has its own SHAs and name
+        got.pop(key), rec.pop(key)
+    assert got == rec
 
 
 # ------------------------------------------------------------------------------ URLs and the cache
@@ -213,8 +289,41 @@ def test_file_url_cloned_once_then_fetched(make_repo, tmp_path):
 
 
 def test_bad_url(tmp_path):
-    with pytest.raises(InputError, match="cannot clone"):
+    # git's whole reason on one line, not its last line ("and the repository exists.")
+    with pytest.raises(InputError) as info:
         open_repo(f"file://{tmp_path}/nowhere", tmp_path / "cache")
+    msg = str(info.value)
+    assert msg.startswith(f"cannot clone file://{tmp_path}/nowhere: ") and "\n" not in msg
+    assert "does not appear to be a git repository" in msg
+    assert "make sure you have the correct access rights and the repository exists" in msg
+
+
+def test_ssh_clone_failure_names_the_cause(tmp_path):
+    # nothing listens on port 1: ssh's own complaint is the cause a user can act on
+    with pytest.raises(InputError) as info:
+        open_repo("ssh://git@127.0.0.1:1/owner/name.git", tmp_path / "cache")
+    msg = str(info.value)
+    assert "\n" not in msg and "connect to host 127.0.0.1 port 1" in msg, msg
+    assert "Could not read from remote repository" in msg
+
+
+def test_git_reason_condenses_to_one_line():
+    stderr = (b"ssh: Could not resolve hostname nohost.invalid: Name or service not known\r\n"
+              b"fatal: Could not read from remote repository.\n\n"
+              b"Please make sure you have the correct access rights\nand the repository exists.\n")
+    assert git_reason(stderr) == ("ssh: Could not resolve hostname nohost.invalid: Name or service not known. "
+                                  "Could not read from remote repository. Please make sure you have the correct "
+                                  "access rights and the repository exists.")
+    assert git_reason(b"hint: try this\nfatal: bad thing\nfatal: bad thing\n") == "bad thing."
+    assert git_reason(b"") == "git failed without saying why."
+
+
+def test_empty_repository_says_so(make_repo, tmp_path):
+    empty = make_repo("empty")  # git init, no commit
+    with pytest.raises(InputError, match="has no commits yet"):
+        open_repo(str(empty.path), tmp_path / "cache")
+    with pytest.raises(InputError, match="has no commits yet"):  # the same through a URL (a mirror of it)
+        open_repo(f"file://{empty.path}", tmp_path / "cache")
 
 
 # ------------------------------------------------------------------------------ odd commits

@@ -33,6 +33,21 @@ OUT/reports/YYYY/<repo-name>/YYYY-MM-DD.md and .json; the paths are printed.
 """
 
 
+EPILOG_MINE = """\
+format: one JSON object per line, exactly what `git log --first-parent --numstat --no-renames` tells of
+each commit on the followed branch:
+  {"repo": "owner/name", "sha", "author", "author_email_domain", "authored_at", "committed_at" (ISO 8601
+   with offset), "parents": [sha, ...], "subject" (git's %s), "body" (git's %b, at most 2,000 characters),
+   "files": [{"path", "added", "deleted"}], "n_files", "added", "deleted"}
+A merge's files are its diff against the first parent (what landed on the branch); a renamed file counts
+as one path deleted and one added; a binary file has null counts. Day boundaries use the commit date.
+
+example:
+  commitradar mine --repo ~/src/vllm-ascend --date 2026-03-10 --out day.jsonl.gz
+  commitradar report --commits day.jsonl.gz --date 2026-03-10
+"""
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
     def _get_help_string(self, action):  # show a default only when there is one worth showing
         if action.default in (None, [], False, argparse.SUPPRESS):
@@ -102,10 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=report_cmd.cmd_report)
 
     p = sub.add_parser("mine", help="write a day's commits to a dataset file",
-                       description="Mine commits into the dataset format of ../shared/data/commits "
-                       "(one JSON object per line), so any report can be reproduced with report --commits.",
-                       formatter_class=_Formatter)
-    p.add_argument("--repo", action="append", metavar="PATH_OR_URL", help="local clone or URL (repeatable)")
+                       description="Mine first-parent commits into the dataset format the model was trained on "
+                       "(that of ../shared/data/commits), so any report can be reproduced with report --commits.",
+                       epilog=EPILOG_MINE, formatter_class=_Formatter)
+    p.add_argument("--repo", action="extend", nargs="+", metavar="PATH_OR_URL",
+                   help="local clone or URL (several allowed). Default: current folder")
     p.add_argument("--branch", help="branch to follow")
     _window_flags(p)
     p.add_argument("--out", required=True, metavar="FILE", help="output .jsonl or .jsonl.gz")
