@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,6 +31,8 @@ from .fileio import atomic_write, read_jsonl
 from .records import Commit, FileChange
 
 SHA = r"^[0-9a-f]{7,64}$"
+
+log = logging.getLogger("commitradar")
 
 
 def _aware_datetime(value: Any) -> datetime:
@@ -158,6 +161,30 @@ def iter_commits(path: str | os.PathLike) -> Iterator[Commit]:
 
 def read_commits(*paths: str | os.PathLike) -> list[Commit]:
     return [c for p in paths for c in iter_commits(p)]
+
+
+def read_for_window(paths: Sequence[str | os.PathLike], start: datetime, end: datetime, tz: str) -> list[Commit]:
+    """Every commit of ``paths``, after checking that they can answer for ``[start, end)``: a file without
+    commits, or a window outside the days the files cover, is an error (a report would otherwise say "no
+    commits" of a day the files know nothing about). A window that reaches past them gets a warning."""
+    commits: list[Commit] = []
+    for p in paths:
+        got = list(iter_commits(p))
+        if not got:
+            raise InputError(f"{p} holds no commits: nothing to report (mine some with `commitradar mine`)")
+        commits += got
+    zone = start.tzinfo
+    first = min(c.committed_at for c in commits).astimezone(zone)
+    last = max(c.committed_at for c in commits).astimezone(zone)
+    asked_last = (end - timedelta(microseconds=1)).date()
+    asked = start.date().isoformat() + ("" if asked_last == start.date() else f"..{asked_last.isoformat()}")
+    names = ", ".join(str(p) for p in paths)
+    covers = f"{first:%Y-%m-%d}..{last:%Y-%m-%d} ({tz})"
+    if end <= first or start > last:
+        raise InputError(f"{asked} is outside the dates of {names}, which covers {covers}")
+    if start.date() < first.date() or asked_last > last.date():
+        log.warning("%s covers %s only: the days of %s outside it are not in the report", names, covers, asked)
+    return commits
 
 
 def write_commits(path: str | os.PathLike, commits: Iterable[Commit]) -> int:

@@ -43,6 +43,7 @@ class LocalRepo:
     path: Path
     name: str  # "owner/name" when a remote tells it, else the folder name
     web_url: str | None  # https://github.com/owner/name, when the host is GitHub or GitLab
+    mirrored: bool = False  # a mirror in the cache (fetched on every open), not the user's own clone
 
 
 # ------------------------------------------------------------------------------------------ time
@@ -250,9 +251,10 @@ def _check_not_empty(path: Path, spec: str) -> None:
         raise InputError(f"{spec} has no commits yet (an empty repository): there is nothing to report")
 
 
-def open_repo(spec: str, cache_dir: Path) -> LocalRepo:
-    """A local path (any folder inside a work tree) or a URL (mirrored into ``cache_dir``), with its identity
-    (see :func:`repo_identity`); when nothing names it, its folder's name and a warning."""
+def open_repo(spec: str, cache_dir: Path, name: str | None = None) -> LocalRepo:
+    """A local path (any folder inside a work tree) or a URL (mirrored into ``cache_dir``), with its identity:
+    ``name`` when the settings give one (``[[repos]] name``), else :func:`repo_identity`; when nothing names
+    it, its folder's name and a warning."""
     if is_url(spec):
         path = mirror(spec, cache_dir)
         fallback = Path(urlsplit(spec).path if "://" in spec else spec.split(":", 1)[-1]).name.removesuffix(".git")
@@ -266,12 +268,35 @@ def open_repo(spec: str, cache_dir: Path) -> LocalRepo:
         path = Path(top) if top else path.resolve()
         fallback = path.resolve().name.removesuffix(".git")
     _check_not_empty(path, spec)
-    name, web, how = repo_identity(path)
+    found, web, how = repo_identity(path)
+    if name:
+        return LocalRepo(path, name.strip("/"), web, mirrored=is_url(spec))
+    name = found
     if how == "none":
         name = fallback or "repo"
         log.warning("%s has no GitHub/GitLab remote to name it: its reports are filed under %r (its folder); "
-                    "name it with `git -C %s config commitradar.name OWNER/NAME`", spec, name, path)
-    return LocalRepo(path, name, web)
+                    "name it in the settings ([[repos]] name = \"OWNER/NAME\") or with "
+                    "`git -C %s config commitradar.name OWNER/NAME`", spec, name, path)
+    return LocalRepo(path, name, web, mirrored=is_url(spec))
+
+
+def fetch(repo: LocalRepo) -> None:
+    """``git fetch`` of the clone's remote (``origin``, or its only remote), so its remote-tracking branch
+    (which mining follows) is current."""
+    remotes = _git(repo.path, "remote", check=False).split()
+    remote = "origin" if "origin" in remotes else (remotes[0] if len(remotes) == 1 else None)
+    if remote is None:
+        raise InputError(f"--fetch: {repo.path} has no remote to fetch from" if not remotes else
+                         f"--fetch: {repo.path} has several remotes and none is called origin")
+    proc = subprocess.run(["git", "-C", str(repo.path), "fetch", "--quiet", "--prune", remote], capture_output=True)
+    if proc.returncode != 0:
+        raise InputError(f"cannot fetch {remote} into {repo.path}: {git_reason(proc.stderr)}")
+
+
+def newest_commit(path: Path, branch: str) -> datetime | None:
+    """Commit date of the newest commit on ``branch`` (None when it has none)."""
+    out = _git(path, "log", "-1", "--format=%cI", branch, "--", check=False).strip()
+    return datetime.fromisoformat(out) if out else None
 
 
 def default_branch(path: Path) -> str:

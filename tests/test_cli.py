@@ -28,6 +28,8 @@ def test_help_for_every_subcommand(cli):
         assert res.stdout.startswith("usage: commitradar " + sub), sub
         assert "Traceback" not in res.stderr
     assert cli("--version").stdout.startswith("commitradar ")
+    mine_help = cli("mine", "--help").stdout  # says what the dataset format is
+    assert "git log --first-parent --numstat --no-renames" in mine_help and "null counts" in mine_help
 
 
 def test_report_default_path_and_printed(day_repo, cli, tmp_path):
@@ -108,7 +110,7 @@ def test_report_from_shared_dataset(cli, tmp_path):
     data = str(SHARED / "data" / "commits" / "vllm-ascend.jsonl.gz")
     res = cli("report", "--commits", data, "--date", DAY, "--classifier", "rules", "--out", tmp_path)
     assert res.returncode == 0, res.stderr
-    md = (tmp_path / "reports/2026/vllm-ascend/2026-03-10.md").read_text(encoding="utf-8")
+    md = (tmp_path / "reports/2026/vllm-project/vllm-ascend/2026-03-10.md").read_text(encoding="utf-8")
     assert "## vllm-project/vllm-ascend" in md
     assert "https://github.com/vllm-project/vllm-ascend/commit/" in md
 

@@ -265,7 +265,7 @@ def test_cli_too_many_failures_writes_report_and_exits_nonzero(tmp_path, repo, c
     monkeypatch.setenv("OPENAI_API_KEY", "k")
     with FakeLLM(script={MED_FIX: ["500"] * 9, MED_PERF: ["500"] * 9}) as srv:
         toml = write_toml(tmp_path, srv.base_url)
-        rc = main(["--config", str(toml), "report", "--repo", str(repo), "--date", DAY, "--cache",
+        rc = main(["-q", "--config", str(toml), "report", "--repo", str(repo), "--date", DAY, "--cache",
                    str(tmp_path / "cache"), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 4 and len(err) == 1 and "2/4 LLM calls failed" in err[0]

@@ -2,7 +2,7 @@
 
 - ``rules``: a rules preset (``default`` or ``argus``), see :mod:`.rules` and :mod:`.presets`.
 - ``model``: the trained embedding model (:mod:`.model`); falls back to ``rules`` with a warning when the
-  model cannot be loaded.
+  shipped model cannot be loaded (a model folder the user named must load: an error otherwise).
 
 A classifier has ``name`` and ``classify(items) -> list[Verdict]`` over (Commit, Features) pairs.
 """
@@ -43,6 +43,13 @@ def _model(config) -> Classifier:
 
         return ModelClassifier.load(config.model_dir, config=config)
     except (CommitradarError, ImportError, OSError) as exc:
+        from pathlib import Path
+
+        from ..config import DEFAULT_MODEL_DIR
+        from ..errors import InputError
+
+        if Path(config.model_dir).resolve() != DEFAULT_MODEL_DIR.resolve():  # asked for: no silent fallback
+            raise InputError(f"--model {config.model_dir}: {exc}") from None
         log.warning("model unavailable (%s); using rules:%s", exc, config.rules_preset)
         return RulesClassifier(config.rules_preset)
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
+from datetime import date
 
 from .. import __version__
 from ..errors import CommitradarError
@@ -29,7 +31,9 @@ examples:
   commitradar report --llm openai --llm-model qwen2.5-7b-instruct   # LLM prose for medium/high
 
 Day boundaries use each commit's *commit* date (when it landed) in --tz. Reports go to
-OUT/reports/YYYY/<repo-name>/YYYY-MM-DD.md and .json; the paths are printed.
+OUT/reports/YYYY/<owner>/<name>/YYYY-MM-DD.md and .json; the paths are printed. The name is the one
+configured in the clone (git config commitradar.name OWNER/NAME), else its GitHub/GitLab remote's (a
+remote that is a local path is followed to its own remote), else its folder's, with a warning.
 """
 
 
@@ -56,18 +60,85 @@ class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaults
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, exit 2, like every other user error
-        self.print_usage(sys.stderr)
-        print(f"commitradar: error: {message}", file=sys.stderr)
+    def error(self, message: str):  # one line, exit 2, like every other user error, and where to look
+        message = " ".join(message.split())
+        print(f"commitradar: error: {message} (see '{self.prog} --help')", file=sys.stderr)
         raise SystemExit(2)
+
+
+# ------------------------------------------------------------------------------------ flag value types
+
+
+def _day(text: str) -> str:
+    """A YYYY-MM-DD date (kept as text: ``resolve_window`` turns it into a window in the chosen zone)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+    if len(text) != 10:  # fromisoformat also takes 20260310; the help and the docs promise YYYY-MM-DD
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)")
+    return text
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {value}")
+    return value
+
+
+def probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
+    return value
+
+
+def _nonempty(what: str):
+    def check(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"{what} must not be empty")
+        return text
+
+    check.__name__ = what  # argparse names the type in some messages
+    return check
+
+
+GLOBAL_OPTIONS = (
+    (("--config",), {"metavar": "FILE", "help": "settings file (default ./commitradar.toml if present)"}),
+    (("-q", "--quiet"), {"action": "store_true", "help": "no progress bars or warnings"}),
+    (("-v", "--verbose"), {"action": "store_true", "help": "also say what is being done (info messages)"}),
+)
+
+
+def _add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """``-q``, ``-v`` and ``--config`` before or after any subcommand. In subcommands their default is
+    SUPPRESS, so a value given before the subcommand is not reset by the subcommand's own default."""
+    group = parser.add_argument_group("global options") if suppress else parser
+    for flags, kwargs in GLOBAL_OPTIONS:
+        if any(f in parser._option_string_actions for f in flags):
+            continue
+        group.add_argument(*flags, **({**kwargs, "default": argparse.SUPPRESS} if suppress else kwargs))
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                _add_global_options(child, suppress=True)
 
 
 def _window_flags(p: argparse.ArgumentParser, default_day: bool = True) -> None:
     g = p.add_argument_group("day")
-    g.add_argument("--date", metavar="YYYY-MM-DD", help="the day to report (default: yesterday in --tz)")
-    g.add_argument("--since", metavar="YYYY-MM-DD", help="first day of a range (inclusive)")
-    g.add_argument("--until", metavar="YYYY-MM-DD", help="last day of a range (inclusive; default today)")
-    g.add_argument("--tz", help="IANA time zone for day boundaries and times (default Asia/Shanghai)")
+    g.add_argument("--date", metavar="YYYY-MM-DD", type=_day, help="the day to report (default: yesterday in --tz)")
+    g.add_argument("--since", metavar="YYYY-MM-DD", type=_day, help="first day of a range (inclusive)")
+    g.add_argument("--until", metavar="YYYY-MM-DD", type=_day,
+                   help="last day of a range (inclusive; default today)")
+    g.add_argument("--tz", type=_nonempty("--tz"),
+                   help="IANA time zone for day boundaries and times (default Asia/Shanghai)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,29 +148,30 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"commitradar {__version__}")
-    parser.add_argument("--config", metavar="FILE", help="settings file (default ./commitradar.toml if present)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or warnings")
+    _add_global_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("report", help="write the daily report", description="Write the daily report of one or more "
                        "repositories: mine → features → classify → write → Markdown + JSON.",
                        epilog=EPILOG_REPORT, formatter_class=_Formatter)
-    p.add_argument("--repo", action="append", metavar="PATH_OR_URL",
-                   help="local clone or clone URL; repeat for several (one report each). Default: current folder")
-    p.add_argument("--commits", action="append", metavar="FILE",
-                   help="render from a dataset file (.jsonl or .jsonl.gz) instead of a repository")
+    p.add_argument("--repo", action="extend", nargs="+", metavar="PATH_OR_URL",
+                   help="local clone or clone URL; several allowed (one report each). Default: current folder")
+    p.add_argument("--commits", action="extend", nargs="+", metavar="FILE",
+                   help="render from dataset files (.jsonl or .jsonl.gz, see `mine --help`) instead of a repository")
     p.add_argument("--branch", help="branch to follow (default: the remote's default branch, else HEAD)")
+    p.add_argument("--fetch", action="store_true",
+                   help="git fetch each local clone's remote first (a stale clone reports too few commits)")
     _window_flags(p)
     p.add_argument("--lang", choices=("zh", "en"), help="report language (default zh)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: current folder)")
     p.add_argument("--classifier", choices=("model", "rules"), help="who decides tiers (default model)")
     p.add_argument("--rules-preset", choices=("default", "argus"), help="rules table for --classifier rules")
     p.add_argument("--model", metavar="DIR", dest="model_dir", help="trained model folder (default: shipped)")
-    p.add_argument("--high-threshold", type=float, metavar="P",
+    p.add_argument("--high-threshold", type=probability, metavar="P",
                    help="model tier policy: high if P(high) ≥ P, in every repository (default: the thresholds "
                    "set at training, per repository for the labeled ones; lower it for more high commits, "
                    "raise it for fewer)")
-    p.add_argument("--medium-threshold", type=float, metavar="P",
+    p.add_argument("--medium-threshold", type=probability, metavar="P",
                    help="model tier policy: otherwise medium if 1 − P(low) ≥ P (default: tuned at training)")
     p.add_argument("--explain", action="store_true",
                    help="show each entry's model internals in the Markdown too (probabilities, thresholds, rule "
@@ -109,8 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="'openai' = any OpenAI-compatible endpoint (OPENAI_BASE_URL, OPENAI_API_KEY)")
     llm.add_argument("--llm-model", help="model name (or COMMITRADAR_LLM_MODEL)")
     llm.add_argument("--llm-base-url", help="endpoint, e.g. http://127.0.0.1:8000/v1 (or OPENAI_BASE_URL)")
-    llm.add_argument("--max-in-flight", type=int, help="concurrent LLM requests (default 8)")
-    llm.add_argument("--token-budget", type=int, help="total LLM tokens for this run")
+    llm.add_argument("--max-in-flight", type=positive_int, metavar="N", help="concurrent LLM requests (default 8)")
+    llm.add_argument("--token-budget", type=positive_int, metavar="N", help="total LLM tokens for this run")
     llm.add_argument("--cache", metavar="DIR", help="cache folder (or COMMITRADAR_CACHE)")
     llm.add_argument("--dry-run", action="store_true", help="print what would be sent to the LLM and exit")
     add_send_flags(p)
@@ -123,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repo", action="extend", nargs="+", metavar="PATH_OR_URL",
                    help="local clone or URL (several allowed). Default: current folder")
     p.add_argument("--branch", help="branch to follow")
+    p.add_argument("--fetch", action="store_true", help="git fetch each local clone's remote first")
     _window_flags(p)
     p.add_argument("--out", required=True, metavar="FILE", help="output .jsonl or .jsonl.gz")
     p.add_argument("--cache", metavar="DIR", help="cache folder for mirrored URLs")
@@ -137,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_send_command(sub, _Formatter)
     add_init_command(sub, _Formatter)
     add_run_commands(sub, _Formatter)
+    _add_global_options(parser, suppress=False)  # and into every subcommand, however deep
     return parser
 
 
@@ -145,11 +219,11 @@ class _LineFormatter(logging.Formatter):
         return f"commitradar: {record.levelname.lower()}: {record.getMessage()}"
 
 
-def _configure_logging(quiet: bool) -> None:
+def _configure_logging(quiet: bool, verbose: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_LineFormatter())
     log.handlers[:] = [handler]
-    log.setLevel(logging.ERROR if quiet else logging.WARNING)
+    log.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
     from .. import progress
 
     progress.ENABLED = not quiet
@@ -159,7 +233,7 @@ def _configure_logging(quiet: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _configure_logging(args.quiet)
+    _configure_logging(args.quiet, args.verbose)
     if not args.command:
         parser.print_help()
         return 2
