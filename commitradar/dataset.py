@@ -128,6 +128,11 @@ def _where(loc: tuple) -> str:
     return out
 
 
+def one_line(text: str) -> str:
+    """``text`` with every character that could break or hide a line (``\\n``, ``\\x85``, U+2028, controls) escaped."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def describe(exc: ValidationError) -> str:
     """The first problem of a validation error, on one line: ``files[2].added: expected ..., got "12"``."""
     errors = exc.errors(include_url=False)
@@ -140,7 +145,7 @@ def describe(exc: ValidationError) -> str:
     else:
         text = f"{_EXPECTED.get(err['type'], err['msg'][:1].lower() + err['msg'][1:])}, got {_show(err['input'])}"
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-    return f"{where}: {text}{more}" if where else f"{text}{more}"
+    return one_line(f"{where}: {text}{more}" if where else f"{text}{more}")
 
 
 def parse_record(rec: Any) -> Commit:

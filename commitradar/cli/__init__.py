@@ -61,8 +61,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaults
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2, like every other user error, and where to look
-        message = " ".join(message.split())
-        print(f"commitradar: error: {message} (see '{self.prog} --help')", file=sys.stderr)
+        print(f"commitradar: error: {_printable(message)} (see '{self.prog} --help')", file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -230,6 +229,11 @@ def _configure_logging(quiet: bool, verbose: bool = False) -> None:
     log.propagate = False
 
 
+def _printable(text: str) -> str:
+    """One line whatever the message quotes (a path or a value with a line break in it is escaped)."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -240,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except CommitradarError as exc:
-        print(f"commitradar: error: {exc}", file=sys.stderr)
+        print(f"commitradar: error: {_printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("commitradar: interrupted", file=sys.stderr)
