@@ -195,11 +195,13 @@ def test_explicit_model_that_is_not_a_model_is_an_error(day_repo, cli, tmp_path)
     assert files_under(tmp_path / "out") == []
 
 
-def test_dry_run_without_an_llm_says_so(day_repo, cli, tmp_path):
+def test_dry_run_without_an_llm_says_nothing_would_be_sent(day_repo, cli, tmp_path):
     repo, _ = day_repo
-    res = cli("report", "--repo", repo.path, "--date", DAY, "--classifier", "rules", "--dry-run")
-    _one_line(res, "--dry-run", "--llm openai")
-    assert "requests would be sent" not in res.stdout
+    res = cli("report", "--repo", repo.path, "--date", DAY, "--classifier", "rules", "--dry-run", "-q",
+              "--out", tmp_path / "out")
+    assert res.returncode == 0, res.stderr
+    assert "no LLM configured" in res.stdout and "requests would be sent" not in res.stdout
+    assert files_under(tmp_path / "out") == []
 
 
 def test_global_options_before_or_after_the_subcommand(day_repo, cli, tmp_path):

@@ -6,6 +6,8 @@ import contextlib
 import io
 import json
 import string
+import tempfile
+from pathlib import Path
 
 from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
@@ -124,3 +126,73 @@ def test_bad_record_in_a_separate_process(tmp_path):
     res = run_cli("report", "--commits", path, "--date", "2026-03-10", "--out", tmp_path / "o", cwd=tmp_path)
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert res.stderr.strip().splitlines() == [res.stderr.strip()]
+# ------------------------------------------------------------------------------ settings
+
+
+TOML_VALUES = st.one_of(
+    st.integers(-10**6, 10**6).map(str), st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.booleans().map(lambda b: "true" if b else "false"), st.text(string.ascii_letters + " -", max_size=8).map(json.dumps),
+    st.lists(st.integers(0, 9), max_size=3).map(json.dumps), st.just("{ a = 1 }"), st.just("1979-05-27"),
+)
+# each top-level setting with the TOML value types it must refuse
+SETTINGS = {
+    "tz": lambda v: not v.startswith('"'), "lang": lambda v: True, "classifier": lambda v: True,
+    "rules_preset": lambda v: True, "out": lambda v: not v.startswith('"'), "model_dir": lambda v: not v.startswith('"'),
+    "high_threshold": lambda v: not _is_unit_number(v), "medium_threshold": lambda v: not _is_unit_number(v),
+    "repos": lambda v: not v.startswith('"'), "branch": lambda v: not v.startswith('"'),
+}
+LLM_SETTINGS = {
+    "provider": lambda v: True, "model": lambda v: not v.startswith('"'), "base_url": lambda v: not v.startswith('"'),
+    "max_in_flight": lambda v: not _is_positive_int(v), "budget_high": lambda v: not _is_positive_int(v),
+    "run_token_budget": lambda v: not _is_positive_int(v), "timeout": lambda v: not _is_positive_number(v),
+}
+
+
+def _number(v: str):
+    try:
+        return json.loads(v)
+    except ValueError:
+        return None
+
+
+def _is_unit_number(v: str) -> bool:
+    n = _number(v)
+    return type(n) in (int, float) and 0 <= n <= 1
+
+
+def _is_positive_int(v: str) -> bool:
+    n = _number(v)
+    return type(n) is int and n > 0
+
+
+def _is_positive_number(v: str) -> bool:
+    n = _number(v)
+    return type(n) in (int, float) and n > 0
+
+
+@st.composite
+def bad_settings(draw) -> tuple[str, str]:
+    """(toml text, key) with one setting given a value it must refuse."""
+    section, table = draw(st.sampled_from([("", SETTINGS), ("llm", LLM_SETTINGS)]))
+    key = draw(st.sampled_from(sorted(table)))
+    value = draw(TOML_VALUES.filter(table[key]))
+    if key in ("lang", "classifier", "rules_preset", "provider") and value.startswith('"'):
+        value = json.dumps("not-a-" + key)  # a string, but not one of the choices
+    text = f"[{section}]\n{key} = {value}\n" if section else f"{key} = {value}\n"
+    return text, key
+
+
+@given(bad_settings())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_wrong_setting_is_exit_2_one_line(tmp_path, case):
+    text, key = case
+    work = Path(tempfile.mkdtemp(dir=tmp_path))
+    conf = work / "commitradar.toml"
+    conf.write_text(text, encoding="utf-8")
+    # no flag that would override the setting, run in an empty folder: the error must come before anything else
+    with contextlib.chdir(work):
+        code, out, err = _run_main("--config", conf, "report", "--date", "2026-03-10")
+    lines = err.strip().splitlines()
+    assert code == 2 and out == "", (text, code, out, err)
+    assert len(lines) == 1 and lines[0].startswith("commitradar: error: ") and key in lines[0], (text, err)
+    assert [p.name for p in work.iterdir()] == ["commitradar.toml"]

@@ -59,6 +59,9 @@ def open_repos(config, window, fetch: bool):
     from ..mining import default_branch, newest_commit, open_repo
     from ..mining import fetch as git_fetch
 
+    if not config.repos:
+        raise InputError("repos is empty: no repository to report on (give --repo PATH_OR_URL, or list them in the "
+                         "settings as [[repos]])")
     repos, seen = [], {}
     for entry in config.repos:
         spec = entry.spec
