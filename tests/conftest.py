@@ -1,7 +1,7 @@
 """Shared test helpers: REAL git repositories built in temp dirs (no mocks), and the console script.
 
 ``GitRepo`` drives the ``git`` binary with chosen author/committer dates and zones, so every mining
-test runs against what pydriller and ``git rev-list`` really see.
+test runs against what ``git log`` and ``git rev-list`` really see.
 """
 from __future__ import annotations
 
