@@ -70,16 +70,17 @@ def resolve_window(
     tz: str = "Asia/Shanghai",
     now: datetime | None = None,
 ) -> Window:
-    """``--date D`` or ``--since D --until D`` (both inclusive) in zone ``tz``; default: yesterday there."""
+    """``--date D`` or ``--since D --until D`` (both inclusive) in zone ``tz``; default: yesterday there.
+    An empty text is not "not given": ``--date ""`` is an error, never yesterday."""
     zone = parse_zone(tz)
     today = (now or datetime.now(zone)).astimezone(zone).date()
-    if day and (since or until):
+    if day is not None and (since is not None or until is not None):
         raise InputError("use either --date or --since/--until, not both")
-    if day:
+    if day is not None:
         first = last = parse_day(day)
-    elif since or until:
-        first = parse_day(since, "--since") if since else None
-        last = parse_day(until, "--until") if until else today
+    elif since is not None or until is not None:
+        first = parse_day(since, "--since") if since is not None else None
+        last = parse_day(until, "--until") if until is not None else today
         first = first or last
     else:
         first = last = today - timedelta(days=1)

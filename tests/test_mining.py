@@ -82,6 +82,9 @@ def test_dst_day_is_23_hours():
     ({"day": "2026-03-10", "tz": ""}, "time zone"),
     ({"since": "2026-03-11", "until": "2026-03-10"}, "after"),
     ({"day": "2026-03-10", "since": "2026-03-09"}, "either"),
+    ({"day": ""}, "not a date"),  # never "yesterday"
+    ({"since": "", "until": "2026-03-10"}, "not a date"),  # never one day
+    ({"until": ""}, "not a date"),
 ])
 def test_window_errors(kwargs, needle):
     kwargs.setdefault("tz", "Asia/Shanghai")
