@@ -230,13 +230,33 @@ def test_report_uses_shipped_model_by_default(tmp_path):
     assert "warning" not in res.stderr
 
 
-def test_report_falls_back_to_rules_when_model_missing(tmp_path):
-    res = run_cli("report", "--commits", COMMITS[-1], "--date", "2026-03-10", "--out", tmp_path,
+def test_explicit_model_that_is_missing_is_an_error(tmp_path):
+    # a typo in --model must not silently change every tier (issue 15): exit 2, nothing written
+    res = run_cli("report", "--commits", COMMITS[-1], "--date", "2026-03-10", "--out", tmp_path / "out",
                   "--model", tmp_path / "nothing-here")
-    assert res.returncode == 0
+    assert res.returncode == 2 and res.stderr.strip().splitlines() == [
+        f"commitradar: error: --model {tmp_path / 'nothing-here'}: no such folder"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_falls_back_to_rules_when_the_shipped_model_is_missing(tmp_path):
+    # an install without the shipped model (a copy of the package with no data/model beside it) still reports
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    shutil.copytree(ROOT / "commitradar", tmp_path / "pkg" / "commitradar",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "pkg")}
+    res = subprocess.run([sys.executable, "-m", "commitradar.cli", "report", "--commits", str(COMMITS[-1]),
+                          "--date", "2026-03-10", "--out", str(tmp_path / "out")], capture_output=True, text=True,
+                         env=env, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
     warnings = [line for line in res.stderr.splitlines() if line.strip()]
     assert len(warnings) == 1 and "warning" in warnings[0] and "rules:default" in warnings[0]
-    data = json.loads(next(tmp_path.rglob("*.json")).read_text())
+    data = json.loads(next((tmp_path / "out").rglob("*.json")).read_text())
     assert data["classifier"] == "rules:default"
 
 
