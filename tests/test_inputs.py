@@ -153,8 +153,8 @@ def _one_line(res, *needles):
     (["--date", DAY, "--max-in-flight", "0"], ["--max-in-flight", "above 0"]),
     (["--date", DAY, "--token-budget", "-5"], ["--token-budget", "above 0"]),
     (["--date", DAY, "--token-budget", "lots"], ["--token-budget", "whole number"]),
-    (["--date", DAY, "--high-threshold", "1.5"], ["--high-threshold", "between 0 and 1"]),
-    (["--date", DAY, "--medium-threshold", "nan"], ["--medium-threshold", "between 0 and 1"]),
+    (["--date", DAY, "--high-threshold", "1.5"], ["--high-threshold 1.5", "expected a number ≤ 1"]),
+    (["--date", DAY, "--medium-threshold", "nan"], ["--medium-threshold nan", "expected a number"]),
     (["--date", DAY, "--lang", "fr"], ["--lang", "invalid choice", "commitradar report --help"]),
     (["--date", DAY, "--no-such-flag"], ["unrecognized", "--help"]),
 ], ids=lambda v: " ".join(v) if isinstance(v, list) and v and v[0].startswith("-") else None)

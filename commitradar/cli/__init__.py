@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 import os
 import sys
 from datetime import date
@@ -89,16 +88,6 @@ def positive_int(text: str) -> int:
     return value
 
 
-def probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0 <= value <= 1:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
-    return value
-
-
 def _nonempty(what: str):
     def check(text: str) -> str:
         if not text.strip():
@@ -166,11 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--classifier", choices=("model", "rules"), help="who decides tiers (default model)")
     p.add_argument("--rules-preset", choices=("default", "argus"), help="rules table for --classifier rules")
     p.add_argument("--model", metavar="DIR", dest="model_dir", help="trained model folder (default: shipped)")
-    p.add_argument("--high-threshold", type=probability, metavar="P",
+    p.add_argument("--high-threshold", type=float, metavar="P",
                    help="model tier policy: high if P(high) ≥ P, in every repository (default: the thresholds "
                    "set at training, per repository for the labeled ones; lower it for more high commits, "
                    "raise it for fewer)")
-    p.add_argument("--medium-threshold", type=probability, metavar="P",
+    p.add_argument("--medium-threshold", type=float, metavar="P",
                    help="model tier policy: otherwise medium if 1 − P(low) ≥ P (default: tuned at training)")
     p.add_argument("--explain", action="store_true",
                    help="show each entry's model internals in the Markdown too (probabilities, thresholds, rule "
