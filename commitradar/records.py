@@ -262,7 +262,17 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
+def repo_folders(repo: str) -> tuple[str, ...]:
+    """The folders a repository's reports are filed under: its full name, ``owner/name`` → ``("owner",
+    "name")`` (a folder name alone is one level), so alice/tool and bob/tool never share a file. A character a
+    file system may refuse becomes ``_`` and no part starts with a dot (``../x`` stays inside)."""
+    parts = tuple("".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in part.strip()).lstrip(".") or "_"
+                  for part in repo.replace("\\", "/").split("/") if part.strip())
+    return parts or ("repo",)
+
+
 __all__ = [
     "TIERS", "CHANGE_TYPES", "BREAKING_KINDS", "FileChange", "Commit", "CategoryStat", "Breaking", "PRBody",
     "Features", "Verdict", "Insights", "Prose", "Entry", "HeadlineItem", "Headline", "DayReport", "to_dict",
+    "repo_folders",
 ]

@@ -352,12 +352,10 @@ OUTPUTS.add("json", Output(".json", render_json))
 
 
 def report_path(out_dir: Path, report: DayReport) -> Path:
-    """``reports/YYYY/<owner>/<name>/<label>`` (no suffix) under ``out_dir``: the repository's full name, so
-    alice/tool and bob/tool (or a fork and its upstream) never share a file. A name without an owner (a
-    folder's name) is one level; a character a file system may refuse becomes ``_``, no part starts with a dot."""
-    parts = ["".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in part.strip()).lstrip(".") or "_"
-             for part in report.repo.replace("\\", "/").split("/") if part.strip()]
-    return Path(out_dir) / "reports" / f"{report.start:%Y}" / Path(*(parts or ["repo"])) / report.label
+    """``reports/YYYY/<owner>/<name>/<label>`` (no suffix) under ``out_dir`` (see ``records.repo_folders``)."""
+    from .records import repo_folders
+
+    return Path(out_dir) / "reports" / f"{report.start:%Y}" / Path(*repo_folders(report.repo)) / report.label
 
 
 def write_report(report: DayReport, out_dir: Path, lang: str | None = None, formats=("markdown", "json"),

@@ -166,7 +166,7 @@ def test_backfill_force_and_per_repository_settings(tmp_path, cli, widget):
     assert sorted(w) == sorted(g) == [day(2), day(3), day(4)]
     assert {t["lang"] for t in w.values()} == {"zh"} and {t["lang"] for t in g.values()} == {"en"}
     assert {t["repo"] for t in g.values()} == {"acme/gadget"}
-    assert "Daily update report" in (out / "reports" / "2026" / "gadget" / f"{day(3)}.md").read_text()
+    assert "Daily update report" in (out / "reports" / "2026" / "acme" / "gadget" / f"{day(3)}.md").read_text()
 
     before = mtimes(out)
     res = cli("run", "--config", cfg, "--out", out, "--until", day(4), "--backfill", "2", "--force")

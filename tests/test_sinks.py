@@ -62,7 +62,7 @@ CONTRACT = {
     ],
     "notes": [], "usage": None,
 }
-REL = "reports/2026/vllm-ascend/2026-03-12.md"
+REL = "reports/2026/vllm-project/vllm-ascend/2026-03-12.md"
 R_URL = f"{REPORT}/{REL}"
 P_URL = f"{SITE}/repos/vllm-project/vllm-ascend/2026-03-12.html"  # the page `commitradar site` writes
 
@@ -333,7 +333,7 @@ def test_a_long_period_is_cut_at_a_line_with_a_link_to_the_rest(platform, limit,
     text, links, _ = _visible(platform, payload)
     m = re.search(r"……还有 (\d+) 条，见完整报告", text)
     assert m, text[-300:]
-    rel = f"reports/2026/vllm-ascend/{busy_twin['label']}.md"
+    rel = f"reports/2026/vllm-project/vllm-ascend/{busy_twin['label']}.md"
     assert f"{REPORT}/{rel}" in links
     shown = {sha for sha in (e["commit"]["sha"][:7] for e in busy_twin["entries"]) if sha in text}
     assert len(shown) + int(m.group(1)) == len(busy_twin["entries"])  # every item is shown whole or counted

@@ -106,7 +106,7 @@ def cmd_send(args) -> int:
         raise InputError(f"--out {out}: no reports/ folder here (write reports with `commitradar report --out {out}`)")
     wanted = _wanted_labels(args, config.tz)
     found = []
-    for path in sorted((out / "reports").glob("*/*/*.json")):
+    for path in sorted(p for p in (out / "reports").rglob("*.json") if not p.name.startswith(".")):  # YYYY/owner/name/
         if not wanted(path.stem):
             continue
         if args.send_repos:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ..errors import InputError
 from ..i18n import TIER_EMOJI, t
 from ..markdown import clean
+from ..records import repo_folders
 from ..registry import Registry
 
 TIER_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -175,7 +176,7 @@ class Summary:
     overview: str | None
     items: tuple[Item, ...]  # in section order (SECTIONS)
     breaking: tuple[Breaking, ...]
-    report_path: str  # relative to the output folder: reports/YYYY/<name>/<label>.md
+    report_path: str  # relative to the output folder: reports/YYYY/<owner>/<name>/<label>.md
     report_url: str | None
     site_url: str | None
     min_tier: str = "medium"
@@ -212,10 +213,9 @@ def short(text: str | None, limit: int = ITEM_CHARS) -> str:
 
 def report_path(data: Mapping[str, Any]) -> str:
     """Where ``commitradar report`` writes a twin's Markdown, relative to the output folder
-    (``reports/YYYY/<repo-name>/<label>.md``, as ``report.report_path`` lays it out)."""
+    (``reports/YYYY/<owner>/<name>/<label>.md``, as ``report.report_path`` lays it out)."""
     year = datetime.fromisoformat(str(data["start"])).year
-    name = str(data["repo"]).rstrip("/").split("/")[-1] or "repo"
-    return f"reports/{year}/{name}/{data['label']}.md"
+    return "/".join(("reports", str(year), *repo_folders(str(data["repo"])), f"{data['label']}.md"))
 
 
 _SEGMENT = re.compile(r"[^A-Za-z0-9._-]")

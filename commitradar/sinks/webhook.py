@@ -7,7 +7,7 @@
      "headline": {"overview": null, "items": [{"kind": "must_read", "sha": "…", "text": "…", "url": "…"}]},
      "breaking": [{"sha", "kind", "what", "subject", "commit_url", "pr_url", "url"}],
      "entries": [{"sha", "tier", "subject", "url"}],        # other commits at or above min_tier
-     "links": {"report": "…" | null, "report_path": "reports/2026/name/2026-03-12.md", "site": "…" | null}}
+     "links": {"report": "…" | null, "report_path": "reports/2026/owner/name/2026-03-12.md", "site": "…" | null}}
 
 Texts are raw (one line each, capped): the receiver escapes them for wherever it shows them. With
 ``secret_env``, the request carries ``X-Commitradar-Signature: sha256=<hex HMAC-SHA256 of the body keyed
