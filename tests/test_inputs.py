@@ -156,7 +156,7 @@ def _one_line(res, *needles):
     (["--date", DAY, "--high-threshold", "1.5"], ["--high-threshold 1.5", "expected a number ≤ 1"]),
     (["--date", DAY, "--medium-threshold", "nan"], ["--medium-threshold nan", "expected a number"]),
     (["--date", DAY, "--lang", "fr"], ["--lang", "invalid choice", "commitradar report --help"]),
-    (["--date", DAY, "--no-such-flag"], ["unrecognized", "--help"]),
+    (["--date", DAY, "--no-such-flag"], ["unrecognized arguments: --no-such-flag", "'commitradar report --help'"]),
 ], ids=lambda v: " ".join(v) if isinstance(v, list) and v and v[0].startswith("-") else None)
 def test_flag_errors_are_one_line_with_a_hint(day_repo, cli, tmp_path, flags, needles):
     repo, _ = day_repo
@@ -167,6 +167,7 @@ def test_flag_errors_are_one_line_with_a_hint(day_repo, cli, tmp_path, flags, ne
 
 def test_unknown_subcommand_is_one_line(cli):
     _one_line(cli("nonsense"), "invalid choice", "'commitradar --help'")
+    _one_line(cli("labels", "import", "x.md", "--zz"), "unrecognized arguments: --zz", "'commitradar labels import --help'")
 
 
 def test_unwritable_out_is_refused_before_anything_else(cli, tmp_path):
