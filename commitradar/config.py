@@ -333,17 +333,21 @@ def load_config_with_sources(
     where_file = str(file) if file else ""
     for key, value in _flatten(data).items():
         flat[key], sources[key] = value, where_file
+    _validate(flat, sources)  # the file on its own: a bad value is an error even where a flag overrides it
     for var, key in ENV_KEYS.items():
         if env.get(var):
             flat[key], sources[key] = env[var], f"environment {var}"
     for key, value in _flatten(_nest_overrides(overrides or {})).items():
         if value is not None:
             flat[key], sources[key] = value, "flag " + flag_names.get(key, "--" + key.replace("_", "-"))
+    return _validate(flat, sources), sources
+
+
+def _validate(flat: Mapping[str, Any], sources: Mapping[str, str]) -> Config:
     try:
-        config = Config.model_validate(_nest(flat))
+        return Config.model_validate(_nest(flat))
     except ValidationError as exc:
         raise InputError(describe_error(exc, flat, sources)) from None
-    return config, sources
 
 
 def _nest_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:

@@ -42,6 +42,13 @@ def test_a_bad_value_is_one_line_naming_file_key_value_and_expectation(tmp_path,
     assert res.returncode == 2 and not (tmp_path / "reports").exists()
 
 
+def test_a_bad_value_in_the_file_is_an_error_even_when_a_flag_overrides_it(tmp_path, cli):
+    (tmp_path / "commitradar.toml").write_text("out = { a = 1 }\n")
+    res = cli("report", "--date", "2026-03-10", "--out", tmp_path / "o", cwd=tmp_path)
+    assert_one_line_error(res, "commitradar.toml", 'out = {"a": 1}: expected a path')
+    assert not (tmp_path / "o").exists()
+
+
 def test_flags_override_environment_override_file(tmp_path):
     conf = tmp_path / "commitradar.toml"
     conf.write_text('tz = "UTC"\nlang = "en"\n[llm]\nmodel = "from-file"\nmax_in_flight = 3\n')
