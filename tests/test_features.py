@@ -216,7 +216,7 @@ def test_parse_conventional(text, expected):
 
 
 def test_labels_read_change_types_with_the_same_parser():
-    from commitradar.labels.importer import change_type_from_subject
+    from commitradar.labels.vocabulary import change_type_from_subject
 
     assert change_type_from_subject(" perf: optimize memory for mtp (#2713)") == "performance"
     assert change_type_from_subject("fix(kv-router)!: keep x") == "bugfix"

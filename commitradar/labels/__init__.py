@@ -1,16 +1,7 @@
-"""Labels (:mod:`.label`: the record, JSONL I/O, joining to commits) and importing old reports as labels
-(:mod:`.reports`)."""
-from .importer import (
-    CHANGE_TYPE_KEYWORDS,
-    ImportResult,
-    ReportSection,
-    change_type_from_subject,
-    clean_text,
-    import_reports,
-    map_change_type,
-    parse_report,
-    parse_tier,
-)
+"""Labels: the record, its JSONL files and joining labels to commits (:mod:`.label`); importing the reference
+system's reports as labels (:mod:`.importer`), with the words those reports use for tiers and change types
+(:mod:`.vocabulary`)."""
+from .importer import ImportResult, ReportSection, clean_text, import_reports, parse_report
 from .label import (
     MIN_SHA,
     CommitIndex,
@@ -22,6 +13,7 @@ from .label import (
     read_labels,
     write_labels,
 )
+from .vocabulary import CHANGE_TYPE_KEYWORDS, change_type_from_subject, map_change_type, parse_tier
 
 __all__ = [
     "MIN_SHA", "CommitIndex", "JoinResult", "Label", "dumps_labels", "join_labels", "label_from_record", "read_labels",
