@@ -27,11 +27,12 @@ from .i18n import CHANGE_TYPE_NAMES, STRINGS, TIER_EMOJI, t
 from .mining import commit_url
 from .records import TIERS, DayReport, Entry, Headline, to_dict
 from .registry import Registry
+from .twin import FORMAT_VERSION as TWIN_FORMAT_VERSION
 from .writer.advice import breaking_line, breaking_what, general_notes, generic_keys
 from .writer.headline import build_headline
 from .writer.reasons import reader_reason, rules_point_higher
 
-REPORT_FORMAT_VERSION = 2
+REPORT_FORMAT_VERSION = TWIN_FORMAT_VERSION  # the one format the twin readers (commitradar.twin) accept
 HEADLINE_ICON = {"must_read": "🔴", "breaking": "⚠️", "dependency": "📦"}
 _PR_SUFFIX = re.compile(r"\(#([0-9]{1,9})\)\s*$")
 

@@ -21,7 +21,7 @@ import history
 import pytest
 from conftest import ROOT, SHARED, assert_one_line_error, run_cli
 
-from commitradar.sinks.base import site_page_path
+from commitradar.twin import site_page_path
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -13,20 +13,18 @@ post ``text``).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote
-
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import InputError
 from ..i18n import TIER_EMOJI, t
 from ..markdown import clean
 from ..records import repo_folders
 from ..registry import Registry
+from ..twin import Twin, read_twin, site_page_path
 
 TIER_RANK = {"high": 0, "medium": 1, "low": 2}
 ITEM_CHARS = 200  # one item's text, before escaping; a message is a digest, the report has the rest
@@ -54,85 +52,6 @@ SECTIONS = ("must_read", "breaking", "dependency", "entry")
 
 def s(lang: str, key: str, **kw) -> str:
     return STRINGS[lang][key].format(**kw)
-
-
-# ------------------------------------------------------------------ the JSON twin (docs/report-json.md)
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class _Item(_Model):
-    kind: str
-    sha: str
-    anchor: str
-    text: str
-    title: str | None = None  # the commit's subject
-
-
-class _Headline(_Model):
-    items: list[_Item]
-    overview: str | None  # required, may be null
-
-
-class _Breaking(_Model):
-    kind: str
-    what: str
-    subject: str | None = None
-    evidence: str | None = None
-    source: str | None = None
-    version: str | None = None
-
-
-class _Commit(_Model):
-    sha: str
-    subject: str
-
-
-class _Verdict(_Model):
-    tier: Literal["high", "medium", "low"]
-
-
-class _Entry(_Model):
-    anchor: str
-    commit_url: str | None
-    pr_url: str | None
-    breaking: _Breaking | None
-    commit: _Commit
-    verdict: _Verdict
-
-
-class _Stats(_Model):
-    total: int
-    high: int
-    medium: int
-    low: int
-
-
-class Twin(_Model):
-    """The fields of the JSON twin (format 2) that sinks read; the contract says which may be null."""
-
-    format_version: int
-    repo: str
-    remote_url: str | None
-    label: str
-    start: str
-    lang: Literal["zh", "en"]
-    stats: _Stats
-    headline: _Headline
-    entries: list[_Entry]
-
-
-def read_twin(data: Mapping[str, Any], where: str = "report") -> Twin:
-    """Validate a twin; a broken or foreign file is a one-line ``InputError`` naming the first bad field."""
-    if not isinstance(data, Mapping):
-        raise InputError(f"{where}: not a report JSON twin (expected an object)")
-    try:
-        return Twin.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"]) or "(top)"
-        raise InputError(f"{where}: not a report JSON twin: {loc}: {err['msg'].lower()}") from None
 
 
 # ------------------------------------------------------------------ the summary a message shows
@@ -216,17 +135,6 @@ def report_path(data: Mapping[str, Any]) -> str:
     (``reports/YYYY/<owner>/<name>/<label>.md``, as ``report.report_path`` lays it out)."""
     year = datetime.fromisoformat(str(data["start"])).year
     return "/".join(("reports", str(year), *repo_folders(str(data["repo"])), f"{data['label']}.md"))
-
-
-_SEGMENT = re.compile(r"[^A-Za-z0-9._-]")
-
-
-def site_page_path(repo: str, label: str) -> str:
-    """A report's page on the site, from the site's root: ``repos/<owner>/<name>/<label>.html``, each part
-    of the name made one safe path segment (the layout ``commitradar site`` writes, site/build.py)."""
-    parts = [p for p in repo.strip("/").split("/") if p] or ["repo"]
-    safe = [_SEGMENT.sub("_", p) if p not in (".", "..") else "_" for p in parts]
-    return "repos/" + "/".join(safe) + f"/{label}.html"
 
 
 def _join(base: str | None, rel: str) -> str | None:
@@ -397,5 +305,5 @@ def json_size(payload: Mapping[str, Any]) -> int:
 
 
 __all__ = ["SINKS", "Platform", "Summary", "Item", "Breaking", "Links", "Twin", "Signed", "Answer", "read_twin",
-           "summarize", "report_path", "site_page_path", "sections", "encode", "short", "s", "json_size", "chat_md",
+           "summarize", "report_path", "sections", "encode", "short", "s", "json_size", "chat_md",
            "safe_url", "item_line"]

@@ -17,7 +17,6 @@ temporary folder beside ``OUT/site`` and swapped in, so readers never see half a
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -33,12 +32,12 @@ from ..errors import OutputError
 from ..i18n import CATEGORY_NAMES, CHANGE_TYPE_NAMES, STRINGS, TIER_EMOJI, t
 from ..progress import progress
 from ..records import TIERS
+from ..twin import Twin, site_folder, site_page_path
 from .digest import build_digest, iso_week, parse_week, render_json, render_markdown
 from .feed import atom_feed
-from .twins import Twin, load_twins
+from .twins import load_twins
 
 ASSETS = ("site.css", "site.js")
-_SEGMENT = re.compile(r"[^A-Za-z0-9._-]")
 
 
 @dataclass(frozen=True)
@@ -65,13 +64,6 @@ class BuiltSite:
     reports: int
     repos: int
     digests: int
-
-
-def repo_folder(repo: str) -> str:
-    """``repos/<owner>/<name>``: one safe path segment per part of the name."""
-    parts = [p for p in repo.strip("/").split("/") if p] or ["repo"]
-    safe = [_SEGMENT.sub("_", p) if p not in (".", "..") else "_" for p in parts]
-    return "repos/" + "/".join(safe)
 
 
 def _web(url) -> bool:
@@ -147,7 +139,7 @@ def _write(path: Path, text: str | bytes) -> None:
 
 def _write_site(site: Path, twins: Sequence[Twin], lang: str, base_url: str | None) -> tuple[int, int, int]:
     env = _env(lang)
-    pages = [Page(tw, i, f"{repo_folder(tw.repo)}/{tw.label}.html") for i, tw in enumerate(twins)]
+    pages = [Page(tw, i, site_page_path(tw.repo, tw.label)) for i, tw in enumerate(twins)]
     by_repo: dict[str, list[Page]] = {}
     for p in pages:
         by_repo.setdefault(p.twin.repo, []).append(p)
@@ -187,7 +179,7 @@ def _write_site(site: Path, twins: Sequence[Twin], lang: str, base_url: str | No
     report_t, repo_t = env.get_template("report.html.j2"), env.get_template("repo.html.j2")
     bar = progress(total=len(pages), desc="site", unit="page")
     for repo, rpages in by_repo.items():
-        folder = repo_folder(repo)
+        folder = site_folder(repo)
         root = "../" * folder.count("/") + "../"
         ordered = sorted(rpages, key=lambda p: p.twin.label)
         for i, p in enumerate(ordered):
@@ -224,4 +216,4 @@ def _search_js(pages: Sequence[Page]) -> str:
     return "window.COMMITRADAR_SEARCH = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
-__all__ = ["build_site", "BuiltSite", "repo_folder"]
+__all__ = ["build_site", "BuiltSite"]

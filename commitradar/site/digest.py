@@ -22,7 +22,8 @@ from ..fileio import atomic_write
 from ..i18n import CATEGORY_NAMES, TIER_EMOJI, t
 from ..mining import parse_day, parse_zone
 from ..records import TIERS
-from .twins import Twin, load_twins
+from ..twin import Twin
+from .twins import load_twins
 
 DIGEST_FORMAT_VERSION = 1
 MAX_MUST_READ = 10  # per repository and period
@@ -104,8 +105,8 @@ def _repo_digest(repo: str, twins: Sequence[Twin], first: date, last: date) -> d
         for e in tw.entries:
             if e.breaking:
                 b = e.breaking
-                breaking.append({**_item(tw, e, (b.get("what") or "") or e.subject), "kind": b.get("kind"),
-                                 "affected": b.get("subject"), "evidence": b.get("evidence")})
+                breaking.append({**_item(tw, e, b.what or e.subject), "kind": b.kind, "affected": b.subject,
+                                 "evidence": b.evidence})
             elif e.dependency and not any(d["sha"] == e.sha for d in deps):
                 deps.append(_item(tw, e))
     rank = {tier: i for i, tier in enumerate(TIERS)}

@@ -14,7 +14,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from ..i18n import STRINGS, TIER_EMOJI, t
-from .twins import Twin
+from ..twin import Twin
 
 _NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://commitradar.invalid/")
 
@@ -34,7 +34,7 @@ def _content(tw: Twin, lang: str, href: str) -> str:
     """The headline as HTML (escaped here; feedgen escapes it once more as the element's text)."""
     kinds = STRINGS[lang]
     if not tw.items:
-        text = t(lang, "site_no_headline") if tw.stats["total"] else t(lang, "no_commits", label=tw.label, tz=tw.timezone)
+        text = t(lang, "site_no_headline") if tw.stats.total else t(lang, "no_commits", label=tw.label, tz=tw.timezone)
         return f"<p>{escape(text)}</p>"
     lines = []
     for it in tw.items:
@@ -61,8 +61,8 @@ def atom_feed(twins: Sequence[Twin], title: str, feed_path: str, page_of: Callab
         fe = fg.add_entry()
         fe.id(_id("report", base_url or "", tw.repo, tw.label))
         s = tw.stats
-        fe.title(f"{tw.repo} · {tw.label} · {TIER_EMOJI['high']} {s['high']} {TIER_EMOJI['medium']} {s['medium']} "
-                 f"{TIER_EMOJI['low']} {s['low']}")
+        fe.title(f"{tw.repo} · {tw.label} · {TIER_EMOJI['high']} {s.high} {TIER_EMOJI['medium']} {s.medium} "
+                 f"{TIER_EMOJI['low']} {s.low}")
         fe.link(href=page, rel="alternate", type="text/html")
         updated = tw.updated
         newest = max(newest, updated)
