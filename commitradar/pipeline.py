@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from . import dataset, mining
 from .classifier import Classifier, get_classifier
-from .config import Config
+from .config import Config, RepoConfig
 from .features import extract
 from .features.paths import mapping_for
 from .mining import LocalRepo, Window
@@ -53,7 +53,7 @@ def build_report(
     verdicts = classifier.classify(list(zip(commits, feats))) if commits else []
     items = sorted(zip(commits, feats, verdicts),
                    key=lambda x: (TIER_RANK[x[2].tier], -x[0].committed_at.timestamp()))
-    result = writer.write(items, config.lang) if items else None
+    result = writer.write(items, config.lang, mapping=mapping) if items else None
     entries = tuple(Entry(c, f, v, p) for (c, f, v), p in zip(items, result.proses if result else []))
     headline = build_headline(items, config.lang)
     if result is not None and result.overview:
@@ -90,5 +90,14 @@ def run(config: Config, window: Window, repos: Sequence[LocalRepo] = (), commits
     source = sources(window, repos, commits_files, config.branch)
     classifier = get_classifier(config)
     writer = writer or make_writer(config)
-    for repo, remote, commits in source:
-        yield build_report(repo, remote, window, commits, config, classifier, writer)
+    # the clones are opened from config.repos, in order: each report gets its repository's own categories
+    own = list(config.repos) if not commits_files and len(config.repos) == len(repos) else []
+    for i, (repo, remote, commits) in enumerate(source):
+        cfg = config.model_copy(update={"categories": categories_for(config, own[i])}) if own else config
+        yield build_report(repo, remote, window, commits, cfg, classifier, writer)
+
+
+def categories_for(config: Config, rc: RepoConfig) -> dict:
+    """``[categories]`` with one repository's own ``[[repos]] categories`` on top (each replaces its
+    category's patterns); ``features.paths.mapping_for`` puts the repository's preset beneath both."""
+    return {**config.categories, **(rc.categories or {})}

@@ -315,6 +315,9 @@ def report_dict(report: DayReport, lang: str | None = None) -> dict:
     base = to_dict(report)
     entries = []
     for v, raw in zip(_in_report_order(report, lay), base["entries"]):
+        # a bot's summary of the diff is read for breaking-change cues only: it is not the author's text and
+        # is never shown, so it does not travel with the report either
+        (raw.get("features") or {}).get("pr", {}).pop("bot", None)
         entries.append({"anchor": v.anchor, "commit_url": v.commit_url, "pr_url": v.pr_url, "reason": v.reason,
                         "breaking": v.breaking, **raw})
     headline = {

@@ -339,7 +339,7 @@ def repo_config(config: Config, rc: RepoConfig) -> Config:
     if rc.branch:
         update["branch"] = rc.branch
     if rc.categories:
-        update["categories"] = {**config.categories, **rc.categories}
+        update["categories"] = pipeline.categories_for(config, rc)
     return config.model_copy(update=update) if update else config
 
 

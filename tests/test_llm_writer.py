@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -332,3 +333,18 @@ def test_interrupted_run_resumes_where_it_stopped(tmp_path, repo):
         resent = [r["body"]["messages"][1]["content"] for r in entry_requests(srv)]
     assert len(resent) == 2 and any(MED_PERF in m for m in resent) and any(INJECT in m for m in resent)
     assert rep.usage["cached"] == 2 and rep.usage["calls"] == 2
+
+
+def test_the_prompt_categorises_files_with_the_reports_mapping(tmp_path, repo):
+    """The facts the model reads name each file's category with the report's own mapping (the repository's
+    preset and its configured categories), as the entry's impact line does — not the bare defaults."""
+    with FakeLLM() as srv:
+        base = config(tmp_path, srv.base_url)
+        # as `run` does: one writer for the run, each repository's report with its own categories
+        cfg = base.model_copy(update={"categories": {"kernel": ["core/batch.py"]}})
+        rep = report(cfg, repo, writer=LLMWriter(base, loader=load_diffs))
+        sent = {r["body"]["messages"][1]["content"] for r in entry_requests(srv)}
+    perf = by_subject(rep, MED_PERF)
+    assert [c.category for c in perf.features.categories] == ["kernel"]
+    prompt = next(u for u in sent if MED_PERF in u)
+    assert re.search(r'"path": "core/batch.py"[^}]*"category": "kernel"', prompt), prompt[:2000]

@@ -592,3 +592,30 @@ def test_explain_flag_from_the_command_line(day_repo, cli, tmp_path):
         doc = next(out.rglob("*.md")).read_text(encoding="utf-8")
         assert ("score " in doc) == bool(flag) and ("模型细节" in doc) == bool(flag)
         assert_links_resolve(doc)
+
+
+def test_report_uses_each_repositorys_own_categories_and_keeps_bot_text_out_of_the_twin(make_repo, cli, tmp_path):
+    """``report`` with [[repos]] tables: each repository's ``categories`` applies to its own report only; the
+    parser's sentences of a bot's summary (read for breaking cues, never shown) are not a field of the twin."""
+    bot = ("Adds the special path.\n\n<!-- This is an auto-generated comment: release notes by coderabbit.ai -->\n"
+           "## Summary by CodeRabbit\n* New feature: BOT-ONLY-TEXT\n"
+           "<!-- end of auto-generated comment: release notes by coderabbit.ai -->\n")
+    repos = []
+    for name in ("one", "two"):
+        r = make_repo(name)
+        r.commit("init", {"README.md": "x\n"}, when="2026-03-09T08:00:00+08:00")
+        r.commit("[Feature] Add the special path (#5)\n\n" + bot, {"pkg/special/fast.py": "x = 1\n" * 40},
+                 when="2026-03-10T09:00:00+08:00")
+        repos.append(r)
+    cfg = tmp_path / "commitradar.toml"
+    cfg.write_text(f'classifier = "rules"\n[[repos]]\npath = "{repos[0].path}"\n[repos.categories]\n'
+                   f'kernel = ["pkg/special/**"]\n[[repos]]\npath = "{repos[1].path}"\n')
+    out = tmp_path / "out"
+    res = cli("--config", cfg, "report", "--date", DAY, "--out", out)
+    assert res.returncode == 0, res.stderr
+    twins = {json.loads(p.read_text())["repo"]: json.loads(p.read_text()) for p in (out / "reports").rglob("*.json")}
+    cats = {repo: [c["category"] for c in t["entries"][0]["features"]["categories"]] for repo, t in twins.items()}
+    assert sorted(cats.values()) == [["core"], ["kernel"]], cats
+    for t in twins.values():
+        pr = t["entries"][0]["features"]["pr"]
+        assert "bot" not in pr and "BOT-ONLY-TEXT" not in json.dumps(t["entries"][0]["features"])

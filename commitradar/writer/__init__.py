@@ -27,7 +27,10 @@ class WriteResult:
 class Writer(Protocol):
     name: str
 
-    def write(self, items: Sequence[Item], lang: str) -> WriteResult: ...
+    def write(self, items: Sequence[Item], lang: str, mapping=None) -> WriteResult:
+        """Prose for ``items`` (one report's commits) in ``lang``; ``mapping`` is the report's path mapping
+        (``features.paths.mapping_for``: the repository's preset and its configured categories)."""
+        ...
 
 
 WRITERS: Registry[Callable[..., Writer]] = Registry("writer")

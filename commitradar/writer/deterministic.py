@@ -185,7 +185,7 @@ class DeterministicWriter:
     def __init__(self, config=None, loader=None) -> None:
         self.config = config
 
-    def write(self, items: Sequence[Item], lang: str) -> WriteResult:
+    def write(self, items: Sequence[Item], lang: str, mapping=None) -> WriteResult:
         proses = spread_repeats([write_one(c, f, v, lang) for c, f, v in items])
         return WriteResult(proses, notes=[t(lang, "writer_deterministic")])
 

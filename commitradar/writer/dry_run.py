@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from ..features.paths import mapping_for
 from . import WRITERS, Item, WriteResult
 from .deterministic import write_one
 
@@ -28,7 +29,7 @@ class DryRunWriter:
         self.send = self.cached = self.low = self.deterministic = self.overviews = 0
         self.tokens_in = self.tokens_out = 0
 
-    def write(self, items: Sequence[Item], lang: str) -> WriteResult:
+    def write(self, items: Sequence[Item], lang: str, mapping=None) -> WriteResult:
         proses = [write_one(c, f, v, lang) for c, f, v in items]
         if self.config.llm.provider is None:
             self.deterministic += len(items)
@@ -47,7 +48,8 @@ class DryRunWriter:
                     print(f"\n## {commit.sha[:7]} [low] {commit.subject[:80]}\n   deterministic one-liner, 0 tokens",
                           file=self.out)
                     continue
-                req = build_request(commit, feats, verdict, lang, llm, None, self.loader)
+                req = build_request(commit, feats, verdict, lang, llm,
+                                    mapping or mapping_for(commit.repo, self.config.categories), self.loader)
                 head = (f"\n## {commit.sha[:7]} [{verdict.tier}] {commit.subject[:80]}\n"
                         f"   estimated input {req.est_tokens_in} tokens (diff excerpt {req.excerpt.tokens} of "
                         f"{req.excerpt.full_tokens}), max output {req.max_tokens}, redactions {req.excerpt.redactions}")

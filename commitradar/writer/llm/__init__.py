@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ...errors import InputError
-from ...features.paths import freeze_mapping
+from ...features.paths import mapping_for
 from ...i18n import t
 from ...records import Prose
 from .. import WRITERS, Item, WriteResult
@@ -80,7 +80,6 @@ class LLMWriter:
         self.config = config
         self.llm = llm
         self.name = f"openai:{llm.model}"
-        self.mapping = freeze_mapping(dict(config.categories))
         self.loader = loader
         self.budget = TokenBudget(llm.run_token_budget)  # per run: shared by every report this writer writes
         self.ladder = FormatLadder()
@@ -88,7 +87,7 @@ class LLMWriter:
 
     # ------------------------------------------------------------------ public
 
-    def write(self, items: Sequence[Item], lang: str) -> WriteResult:
+    def write(self, items: Sequence[Item], lang: str, mapping=None) -> WriteResult:
         usage = Usage(model=self.llm.model, prompt_version=PROMPT_VERSION)
         proses: list[Prose | None] = [None] * len(items)
         jobs: list[tuple[int, Item, Request]] = []
@@ -97,7 +96,8 @@ class LLMWriter:
             if verdict.tier == "low":
                 proses[i] = write_one(commit, feats, verdict, lang)
                 continue
-            req = build_request(commit, feats, verdict, lang, self.llm, self.mapping, self.loader)
+            req = build_request(commit, feats, verdict, lang, self.llm,
+                                mapping or mapping_for(commit.repo, self.config.categories), self.loader)
             usage.redactions += req.excerpt.redactions
             jobs.append((i, (commit, feats, verdict), req))
         overview_req = None

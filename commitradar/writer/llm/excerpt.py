@@ -1,6 +1,6 @@
 """The diff excerpt: what of a commit's diff the model sees, under a token budget per tier.
 
-Files are ranked by what they tell about the change: source (core, kernel, model, other) first, then
+Files are ranked by what they tell about the change: source (core, kernel, native, model, other) first, then
 build/config/CI/benchmarks/examples, then tests, then docs. Lockfiles, generated and vendored files are
 never shown (only listed). Within a rank, larger changes come first. Hunks are taken whole, in two passes
 (first at most half of the budget per file, so one huge file cannot starve the others; then the rest in
@@ -19,7 +19,7 @@ from ...records import Commit
 from ..redact import redact
 from .tokens import estimate_tokens
 
-RANK = {"core": 0, "kernel": 0, "model": 0, "other": 0,
+RANK = {"core": 0, "kernel": 0, "native": 0, "model": 0, "other": 0,
         "build": 1, "deps_config": 1, "ci": 1, "benchmark": 1, "examples": 1,
         "test": 2, "docs": 3}
 HIDDEN_RANK = 9  # lockfiles, generated, vendored: listed, never shown
