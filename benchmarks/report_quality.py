@@ -18,7 +18,7 @@ reads every Markdown report and its JSON twin. Printed and written to benchmarks
 - occurrences of model internals in the Markdown (``P(high)``, strongest features, nearest labeled, feature
   names with values, rule scores) — target 0;
 - PR-link coverage of entries whose subject ends in ``(#N)`` — target 100 %;
-- Markdown lines per low commit (its table row, its 目录 line, its list line, anything else naming it) —
+- Markdown lines per low commit (its table row, its list line, a headline line, anything else naming it) —
   target ≤ 3.
 
     python benchmarks/report_quality.py [--days 12] [--seed 13] [--keep DIR]

@@ -545,9 +545,16 @@ def test_low_tier_is_a_compact_list_of_linked_lines(golden_repo):
     for e, line in zip(low, body):
         assert line.startswith(f'- <a id="commit-{e.commit.sha[:12]}"></a>[')
         assert f"/commit/{e.commit.sha})" in line
-    # at most 3 Markdown lines per low commit, anywhere: its table row, its 目录 line, its list line
+    # at most 3 Markdown lines per low commit, anywhere: its table row, its list line, and a headline line when
+    # it is a breaking change or a dependency move (目录 counts the low tier instead of listing it again)
+    lines = doc.split("\n")
     for e in low:
-        assert sum(e.commit.sha[:12] in ln or e.commit.sha in ln for ln in doc.split("\n")) <= 3
+        mine = [ln for ln in lines if e.commit.sha[:12] in ln or e.commit.sha in ln]
+        in_headline = e.commit.sha in {i.sha for i in report.headline.items}
+        assert len(mine) == 2 + in_headline <= 3, mine
+    toc = toc_links(doc)
+    assert [text for text, _ in toc if text.startswith("🟢")] == [f"🟢 低重要度变更 ({len(low)})"]
+    assert not {target for _, target in toc} & {f"commit-{e.commit.sha[:12]}" for e in low}
 
 
 def test_generic_advice_is_said_once_at_the_end(golden_repo):
@@ -619,3 +626,24 @@ def test_report_uses_each_repositorys_own_categories_and_keeps_bot_text_out_of_t
     for t in twins.values():
         pr = t["entries"][0]["features"]["pr"]
         assert "bot" not in pr and "BOT-ONLY-TEXT" not in json.dumps(t["entries"][0]["features"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_low_commit_in_the_headline_still_takes_three_lines(golden_repo, lang):
+    """Every commit of the golden day made low (the model may put a breaking change or a dependency move
+    there): each still takes at most 3 lines — table row, its line (⚠️ inline), its headline line."""
+    from dataclasses import replace
+
+    report = golden_report(golden_repo, lang=lang)
+    low = replace(report, entries=tuple(replace(e, verdict=replace(e.verdict, tier="low")) for e in report.entries))
+    doc = render_markdown(low, lang)
+    in_headline = {i.sha for i in low.headline.items}
+    assert any(e.features.breaking is not None for e in low.entries) and in_headline
+    lines = doc.split("\n")
+    for e in low.entries:
+        mine = [ln for ln in lines if e.commit.sha[:12] in ln or e.commit.sha in ln]
+        assert len(mine) == 2 + (e.commit.sha in in_headline) <= 3, mine
+        if e.features.breaking is not None:
+            line = next(ln for ln in mine if ln.startswith("- <a id="))
+            assert "⚠️" in line
+    assert_links_resolve(doc)
