@@ -10,6 +10,7 @@ from . import dataset, mining
 from .classifier import Classifier, get_classifier
 from .config import Config, RepoConfig
 from .features import extract
+from .features.breaking import diff_paths
 from .features.paths import mapping_for
 from .mining import LocalRepo, Window
 from .records import TIERS, Commit, DayReport, Entry
@@ -49,7 +50,7 @@ def build_report(
 ) -> DayReport:
     mapping = mapping_for(repo, config.categories)
     commits = list(commits)
-    feats = [extract(c, mapping) for c in commits]
+    feats = [extract(c, mapping, diff=breaking_diff if c.source_path else None) for c in commits]
     verdicts = classifier.classify(list(zip(commits, feats))) if commits else []
     items = sorted(zip(commits, feats, verdicts),
                    key=lambda x: (TIER_RANK[x[2].tier], -x[0].committed_at.timestamp()))
@@ -72,6 +73,16 @@ def build_report(
         usage=result.usage if result else None,
         headline=headline,
     )
+
+
+def breaking_diff(commit: Commit) -> str | None:
+    """The part of a mined commit's diff the breaking-change detector reads (``features.breaking.diff_paths``:
+    dependency pins and flag / environment / configuration modules), or None when it touches none of them:
+    most commits cost no git call at all."""
+    paths = diff_paths(commit)
+    if not paths:
+        return None
+    return "".join(mining.load_diffs(commit, paths).values()) or None
 
 
 def make_writer(config: Config) -> Writer:

@@ -201,3 +201,50 @@ def test_every_kind_has_a_phrase_in_both_languages(kind):
         assert "1.2" in zh and "1.2" in en
     plain = what(Breaking(kind=kind, subject="layer sharding", evidence="x"), "zh")
     assert "layer sharding" in plain
+
+
+# ------------------------------------------------------------------------------- the report reads the diff
+
+
+def _report(repo, day="2026-03-10"):
+    from commitradar.config import Config
+    from commitradar.mining import open_repo, resolve_window
+    from commitradar.pipeline import run
+
+    cfg = Config(classifier="rules", tz="UTC")
+    (rep,) = list(run(cfg, resolve_window(day, tz="UTC"), [open_repo(str(repo.path), repo.path.parent / "cache")]))
+    return {e.commit.subject: e for e in rep.entries}
+
+
+def test_a_report_of_a_clone_reads_the_diff_of_flag_env_and_pin_files(make_repo):
+    """``report --repo``: a silent removal of a CLI flag or of an environment variable, and a raised pin, are
+    found in the diff; a flag that only moved to another module is not; a commit that touches no file the
+    detector reads costs no diff at all (diff_paths is empty)."""
+    from commitradar.features.breaking import diff_paths
+
+    repo = make_repo("svc")
+    repo.commit("base", {
+        "svc/cli.py": 'p.add_argument("--legacy-loader", action="store_true")\np.add_argument("--port", type=int)\n',
+        "svc/entrypoints/serve.py": "def main():\n    pass\n",
+        "svc/envs.py": 'FAST = os.getenv("SVC_FAST_PATH")\nSLOW = os.getenv("SVC_SLOW_PATH")\n',
+        "svc/engine.py": "x = 1\n", "requirements.txt": "torch==2.7.1\nnumpy\n",
+    }, when="2026-03-09T08:00:00+00:00")
+    repo.commit("Tidy the command line", {
+        "svc/cli.py": 'p.add_argument("--port", type=int)\n'}, when="2026-03-10T08:00:00+00:00")
+    repo.commit("Simplify the environment handling", {
+        "svc/envs.py": 'SLOW = os.getenv("SVC_SLOW_PATH")\n'}, when="2026-03-10T09:00:00+00:00")
+    repo.commit("Move the port option next to the server", {
+        "svc/cli.py": "\n", "svc/entrypoints/serve.py": 'def main():\n    p.add_argument("--port", type=int)\n'},
+        when="2026-03-10T10:00:00+00:00")
+    repo.commit("Refresh requirements", {"requirements.txt": "torch==2.8.0\nnumpy\n"}, when="2026-03-10T11:00:00+00:00")
+    repo.commit("Speed up the engine loop", {"svc/engine.py": "x = 2\n"}, when="2026-03-10T12:00:00+00:00")
+    by = _report(repo)
+    flag = by["Tidy the command line"].features.breaking
+    assert flag is not None and (flag.kind, flag.subject, flag.source) == ("removal", "--legacy-loader", "diff")
+    env = by["Simplify the environment handling"].features.breaking
+    assert env is not None and (env.kind, env.subject, env.source) == ("removal", "SVC_FAST_PATH", "diff")
+    pin = by["Refresh requirements"].features.breaking
+    assert pin is not None and (pin.kind, pin.subject, pin.version) == ("dependency_bump", "torch", "2.8.0")
+    assert by["Move the port option next to the server"].features.breaking is None
+    engine = by["Speed up the engine loop"]
+    assert engine.features.breaking is None and diff_paths(engine.commit) == ()

@@ -429,33 +429,62 @@ _ENV_READ = re.compile(r"""(?:getenv|environ(?:\.get)?|get_env\w*|env_\w+)\s*[\(
 _DEFAULT_ASSIGN = re.compile(r"""(?:^\s*([a-z_][a-z0-9_]*)\s*:\s*[\w\[\]., |]+\s*=\s*(.+?)\s*,?\s*$)|(?:default\s*=\s*([^,)]+))""")
 
 
+# The files whose diff can show what the text does not say: dependency pins and version floors, and source
+# files that by their name or folder define command-line flags, environment variables or configuration
+# defaults. Reading only these keeps the report cheap (one ``git diff-tree`` per commit that has any).
+_DIFF_WORTHY = re.compile(
+    r"(?:^|/)(?:envs?|environ\w*|(?:\w+_)?configs?|(?:\w+_)?config_\w+|settings?|options?|flags?|args?|arg_utils|"
+    r"argparse\w*|(?:\w+_)?cli|cmd(?:line)?|defaults?|constants?|(?:api_)?server|serve|launch\w*|entrypoints?)"
+    r"\.(?:py|h|hpp|cc|cpp|rs|go)$|(?:^|/)(?:cli|entrypoints?|configs?|envs?)/[^/]+\.(?:py|rs|go)$", re.I)
+MAX_DIFF_PATHS = 16
+
+
+def diff_paths(commit: Commit) -> tuple[str, ...]:
+    """The files of ``commit`` whose diff :func:`diff_cues` can read something from (at most
+    ``MAX_DIFF_PATHS``): dependency declarations and flag / environment / configuration modules, never tests
+    or docs. Empty for most commits: then no diff needs loading at all."""
+    out = []
+    for f in commit.files:
+        p = f.path
+        if f.binary or _TEST_PATH.search(p) or _DOCS_PATH.search(p) or _CI_PATH.search(p):
+            continue
+        if _DEPS_PATH.search(p) or _DIFF_WORTHY.search(p):
+            out.append(p)
+    return tuple(out[:MAX_DIFF_PATHS])
+
+
 def diff_cues(diff: str, repo: str = "") -> list[Cue]:
     """Cues from a unified diff: changed dependency pins, removed/renamed CLI flags and environment variables,
     changed defaults of configuration fields."""
     out: list[Cue] = []
+    flags_out: dict[str, str] = {}
+    flags_in: set[str] = set()
+    env_out: dict[str, str] = {}
+    env_in: set[str] = set()
     for path, removed, added in _diff_files(diff):
-        name = path.rsplit("/", 1)[-1]
         if _TEST_PATH.search(path) or _DOCS_PATH.search(path):
             continue
         if _DEPS_PATH.search(path):
             out.extend(_pin_cues(path, removed, added, repo))
-        flags_out = {m.group(1) for ln in removed for m in _ARG_FLAG.finditer(ln)}
-        flags_in = {m.group(1) for ln in added for m in _ARG_FLAG.finditer(ln)}
-        gone = sorted(flags_out - flags_in)
-        new = sorted(flags_in - flags_out)
-        for flag in gone:
-            kind = "rename" if new else "removal"
-            ev = f"{path}: {flag} " + (f"→ {new[0]}" if new else "removed")
-            out.append(Cue(kind, 4.0, flag, ev, "diff"))
-        env_out = {g for ln in removed for m in _ENV_READ.finditer(ln) for g in m.groups() if g}
-        env_in = {g for ln in added for m in _ENV_READ.finditer(ln) for g in m.groups() if g}
-        for var in sorted(env_out - env_in):
-            if name.endswith((".py", ".cc", ".cpp", ".h", ".rs", ".go")):
-                newer = sorted(env_in - env_out)
-                kind = "rename" if newer else "removal"
-                ev = f"{path}: {var} " + (f"→ {newer[0]}" if newer else "no longer read")
-                out.append(Cue(kind, 4.0, var, ev, "diff"))
+        for m in (m for ln in removed for m in _ARG_FLAG.finditer(ln)):
+            flags_out.setdefault(m.group(1), path)
+        flags_in |= {m.group(1) for ln in added for m in _ARG_FLAG.finditer(ln)}
+        env_in |= {g for ln in added for m in _ENV_READ.finditer(ln) for g in m.groups() if g}
+        if path.rsplit("/", 1)[-1].endswith((".py", ".cc", ".cpp", ".h", ".hpp", ".rs", ".go")):
+            for var in (g for ln in removed for m in _ENV_READ.finditer(ln) for g in m.groups() if g):
+                env_out.setdefault(var, path)
         out.extend(_default_cues(path, removed, added))
+    # across the whole diff: a flag or variable that only moved to another file is not gone
+    new_flags = sorted(flags_in - set(flags_out))
+    for flag in sorted(set(flags_out) - flags_in):
+        kind = "rename" if new_flags else "removal"
+        out.append(Cue(kind, 4.0, flag, f"{flags_out[flag]}: {flag} " + (f"→ {new_flags[0]}" if new_flags else "removed"),
+                       "diff"))
+    new_vars = sorted(env_in - set(env_out))
+    for var in sorted(set(env_out) - env_in):
+        kind = "rename" if new_vars else "removal"
+        out.append(Cue(kind, 4.0, var, f"{env_out[var]}: {var} " + (f"→ {new_vars[0]}" if new_vars else "no longer read"),
+                       "diff"))
     return out
 
 
@@ -666,4 +695,5 @@ def what(b: Breaking, lang: str) -> str:
     return t(lang, f"breaking_{b.kind}", subject=subject)
 
 
-__all__ = ["detect", "what", "candidates", "pick", "text_cues", "diff_cues", "Cue", "CORE_DEPENDENCIES", "THRESHOLD"]
+__all__ = ["detect", "what", "candidates", "pick", "text_cues", "diff_cues", "diff_paths", "Cue", "CORE_DEPENDENCIES",
+           "THRESHOLD"]
