@@ -46,6 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "breaking_dependency_bump_version": "依赖要求提高：{subject} 需升级到 {version}。",
         "breaking_format_change": "{subject} 的输出、接口或文件格式已改变：读取或调用它的代码需相应调整。",
         "breaking_regression": "PR 自述的已知问题：{subject}；升级前评估是否影响你的场景。",
+        "breaking_marked": "作者将此变更标记为不兼容，但说明中没有写明影响：升级前阅读 PR 说明与改动（{subject}）。",
         # report: headline, entries, reasons, advice (issue 13)
         "colon": "：", "sep": "；", "stop": "。", "list_sep": "、", "quote": "“{text}”",
         "col_time_tz": "提交时间（{tz}）", "col_tier": "重要度",
@@ -104,6 +105,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "what_removal": "移除了 {subject}", "what_rename": "{subject} 已改名", "what_default_change": "{subject} 的默认值改变",
         "what_dropped_support": "不再支持 {subject}", "what_dependency_bump": "需要 {subject} {version}",
         "what_format_change": "{subject} 的格式改变", "what_regression": "PR 自述的回归：{subject}",
+        "what_marked": "作者标记为不兼容：{subject}",
         # generic advice: once per report, at the end
         "general_label": "通用提示",
         "gen_revert": "回滚（{shas}）：若你依赖被回滚的改动，升级后它将不复存在。",
@@ -157,6 +159,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "breaking_dependency_bump_version": "Requires {subject} {version}: upgrade it before, or together with, this change.",
         "breaking_format_change": "The output, interface or file format of {subject} changed: adjust the code that reads or calls it.",
         "breaking_regression": "Known issue the PR reports: {subject}; check whether it affects you before upgrading.",
+        "breaking_marked": "Marked as breaking by its author, without saying what breaks: read the PR before upgrading ({subject}).",
         # report: headline, entries, reasons, advice (issue 13)
         "colon": ": ", "sep": "; ", "stop": ".", "list_sep": ", ", "quote": "“{text}”",
         "col_time_tz": "Committed ({tz})", "col_tier": "Tier",
@@ -216,6 +219,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "what_default_change": "Changes the default of {subject}", "what_dropped_support": "Drops support for {subject}",
         "what_dependency_bump": "Requires {subject} {version}", "what_format_change": "Changes the format of {subject}",
         "what_regression": "Regression reported by the PR: {subject}",
+        "what_marked": "Marked breaking by its author: {subject}",
         # generic advice: once per report, at the end
         "general_label": "General notes",
         "gen_revert": "Reverts ({shas}): if you relied on a reverted change, it is gone after upgrading.",

@@ -248,3 +248,45 @@ def test_a_report_of_a_clone_reads_the_diff_of_flag_env_and_pin_files(make_repo)
     assert by["Move the port option next to the server"].features.breaking is None
     engine = by["Speed up the engine loop"]
     assert engine.features.breaking is None and diff_paths(engine.commit) == ()
+
+
+# ----------------------------------------------------------------------- classes of error seen in real reports
+
+
+def test_an_authors_mark_says_what_the_description_says_breaks():
+    """``feat!:`` marks the change; what breaks is what the description says ("the old flag is removed"), not
+    the subject read as the thing removed. With no such statement the report says the author marked it."""
+    body = "Adds the Step-3.5-Flash architecture.\nThe old `--legacy-loader` flag is removed.\n"
+    b = extract(make("feat(model)!: add Step-3.5-Flash model support (#104)", body,
+                     files=(("pkg/models/step3p5.py", 300, 0),))).breaking
+    assert (b.kind, b.subject, b.source) == ("removal", "--legacy-loader", "body") and "legacy-loader" in b.evidence
+    assert "add Step" not in what(b, "en")
+    bare = extract(make("feat!: add the v1 engine (#11)")).breaking
+    assert bare.source == "mark" and "marked as breaking" in what(bare, "en").lower() and "作者" in what(bare, "zh")
+    assert not what(bare, "en").startswith(("Removes", "add the v1 engine is removed"))
+
+
+@pytest.mark.parametrize("subject,body", [
+    ("fix(comm): keep the allreduce helper importable on Python 3.10", "Python 3.10 and 3.11 are inside the range "
+     "declared in pyproject.toml (`requires-python = \">=3.10\"`), so importing the module must keep working."),
+    ("Document the supported Python versions", "The minimum Python version stays 3.10; see requires-python."),
+    ("docs: upgrade apache-tvm-ffi==0.1.0b15 in docker container (#9)", ""),
+    ("[Refactor] Move the scheduler options into the config file (#9)",
+     "`additional_config` explicit value > deprecated environment variable fallback > default value."),
+])
+def test_talk_about_versions_and_fallbacks_is_not_breaking(subject, body):
+    files = (("pkg/comm/helper.py", 3, 1),) if "docker" not in subject else (("docker/Dockerfile.ci", 1, 1),)
+    assert extract(make(subject, body, files=files)).breaking is None
+
+
+@pytest.mark.parametrize("subject,body,kind,word", [
+    ("[Build] Raise requires-python to >=3.11 (#9)", "", "dropped_support", "Python"),
+    ("[PD] Set the adxl engine as default backend (#9)", "", "default_change", "adxl"),
+    ("chore: moe clean up (#9)", "Make pdl a function parameter instead of an environment variable.", "removal", "pdl"),
+    ("refactor: unify the GEMM entry points (#9)", "Standardized cuDNN GEMM public API names.", "rename", "public API"),
+    ("minor fix for the decode kernel (#9)", "The page table now requires int32 instead of uint32.", "format_change",
+     "page table"),
+])
+def test_subtle_breaking_statements_are_found(subject, body, kind, word):
+    b = extract(make(subject, body, files=(("pkg/core/gemm.py", 40, 30),))).breaking
+    assert b is not None and b.kind == kind and word in b.subject, b

@@ -126,7 +126,7 @@ def test_advice_names_what_the_pr_names():
         "If your launch command passes `--enable-expert-parallel`, re-check its behaviour after upgrading.",
         "If your configuration sets `max_num_batched_tokens`, re-check its value and default after upgrading.",
         "If you serve `deepseek_v3`, re-validate its outputs after upgrading.",
-        "The PR reports “With this change TTFT drops by 23% on DeepSeek-V3 at 32k input.”: measure on your own "
+        "The PR reports “With this change TTFT drops by 23% on DeepSeek-V3 at 32k input”: measure on your own "
         "workload before relying on it.",
     )
     # names inside code blocks and tables are examples, not what the PR changes

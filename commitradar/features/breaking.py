@@ -102,6 +102,9 @@ _DEFAULT_CHANGE = re.compile(
     r"defaults?\s+(?:changed?|is now|are now|now)\b|remov\w*\s+(?:the\s+)?default\b|\bstop\w*\s+(?:the\s+)?default\b|"
     r"\benabl\w*\b[^.;]{0,60}\bfor (?:all|every)\b[^.;]{0,30}\b(?:deployments?|users?|models?|cases?|platforms?)\b)", re.I)
 _SUBJECT_DEFAULT = re.compile(r"\bby default\b|^\W*(?:\[[^\]]*\]\s*)*set\w*\s+(?:the\s+)?default\b", re.I)
+# "Set adxl engine as default backend", "make FlashComm the default", "X becomes the default (backend)"
+_AS_DEFAULT = re.compile(r"\b(?:set|make|use|choose|switch|select|promot)\w*\s+(?:\S+\s+){1,5}?(?:as|to be|to)\s+(?:the\s+)?"
+                         r"default\b|\b(?:becomes?|is now|are now|now becomes?)\s+(?:the\s+)?default\b", re.I)
 _DEFAULT_NOT = re.compile(r"\b(?:docstring|test case|tests?|benchmark|microbenchmark|typo|ci\b|warnings?|logs?|logging|"
                           r"(?:keep|keeps|kept|still|remains?)\b[^.;]{0,40}\bdefault|default (?:kernel|tactic|tile|algo\w*|index))",
                           re.I)
@@ -109,10 +112,11 @@ _DROPPED = re.compile(
     rf"\b(?:drop|remov|deprecat|end|stop|discontinu|retir)\w*\b(?:\s+\w+){{0,4}}?\s+"
     rf"(?:support\s+(?:for\s+|of\s+)?|compat\w*\s+(?:with\s+|for\s+)?)?(?:the\s+)?"
     rf"(?:(?:vl+m|python|py|torch|cuda|cann|transformers|triton)\s?v?\d+\.\d+\w*(?:\.\w+)*|v?\d+\.\d+\.\d+\w*|"
-    rf"py3\.?\d+|{_PLATFORM}\s+(?:backend|support|platform|device))|"
+    rf"py3\.?\d+|cu1\d{{1,2}}\b|cuda\s?1\d\b(?!\.\d)|{_PLATFORM}\s+(?:backend|support|platform|device))|"
     rf"\bno longer\s+(?:be\s+)?(?:support(?:ed|s)?|compatible)\s+(?:with\s+|on\s+|for\s+)?(?:the\s+)?"
     rf"(?:(?:vl+m|python|torch|cuda|cann)\s?v?\d|{_PLATFORM}\b)|"
-    rf"\brequires?[-_]python\b|\bminimum (?:python )?version\b", re.I)
+    rf"\b(?:rais|bump|increas|updat|set|mov|chang)\w*\s+(?:the\s+)?(?:requires?[-_]python|minimum (?:python )?version)\b|"
+    rf"\b(?:requires?[-_]python|minimum (?:python )?version)\b[^.;]{{0,30}}\b(?:to|now|→|->)\s*[\"'>=~]*\s*\d", re.I)
 _FORMAT = re.compile(
     r"\b(?:(?:now|will)\s+returns?\s+(?:a\s+)?(?:lists?|tuples?|dicts?|packed|tensors?|per-token|both)\b|"
     r"returns?\s+(?:a\s+)?(?:list|tuple)s?\s+of\s+tensors|"
@@ -133,7 +137,26 @@ _REGRESSION = re.compile(
 _NOT_BREAKING = re.compile(
     r"\b(?:no (?:breaking|user-facing|api|functional) changes?|without (?:any )?(?:breaking|behaviou?r) changes?|"
     r"backward[s]?[- ]compatib(?:le|ility) (?:is )?(?:kept|maintained|preserved)|keeps? (?:full )?backward[s]? compatib\w+|"
-    r"(?:still|remains?)\s+(?:supported|compatible|available|work)|falls? back to)\b", re.I)
+    r"(?:still|remains?)\s+(?:supported|compatible|available|work|read|honou?red)|falls? back to|"
+    r"(?:deprecated|legacy)\s+(?:\w+\s+){0,3}fallback|keeps?\s+(?:\S+\s+){1,4}?(?:importable|working|compatible|supported|"
+    r"usable|available))\b", re.I)
+
+# An environment variable replaced by a parameter or a config entry: the variable stops working.
+_ENV_REPLACED = re.compile(
+    r"\binstead of (?:an?\s+|the\s+|using\s+)?(?:\w+\s+)?env(?:ironment)?(?:[- ]var(?:iable)?s?)?\b|"
+    r"\b(?:replac|migrat|mov|switch)\w*\s+(?:\S+\s+){0,4}?(?:from\s+)?env(?:ironment)?[- ]?var(?:iable)?s?\s+"
+    r"(?:\S+\s+){0,3}?(?:to|with|by|into|in favou?r of)\b|"
+    r"\bfrom\s+env(?:ironment)?[- ]?var(?:iable)?s?\s+to\b", re.I)
+# A public API said to change: "Standardized cuDNN GEMM public API names", "breaking changes to the public API".
+_PUBLIC_API = re.compile(
+    r"\b(?:renam|standardi[sz]|chang|remov|drop|delet|unif|reorganiz|restructur)\w*\s+(?:\S+\s+){0,5}?public\s+"
+    r"(?:api|interface|function|symbol|export)s?\b|"
+    r"\bpublic\s+(?:api|interface)s?\s+(?:\S+\s+){0,3}?(?:renamed|changed|removed|signatures?\s+chang\w*|breaks?)\b|"
+    r"\bbreaking changes? (?:to|in) (?:the\s+)?(?:public\s+)?(?:api|interface)s?\b|\bapi changes?\s*[:：]", re.I)
+# An argument that must now have another dtype: "page table now requires int32 instead of uint32".
+_DTYPE_REQUIRED = re.compile(
+    r"\b(?:now\s+)?(?:requires?|expects?|must be|accepts? only|takes)\s+(?:an?\s+)?`?(?:u?int|float|bf|fp|e\dm\d)\w*`?\s+"
+    r"(?:\w+\s+)?instead of\s+`?(?:u?int|float|bf|fp|e\dm\d)\w*", re.I)
 
 _USER_DIRS = re.compile(r"(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|Dockerfile[^/]*|"
                         r"README[^/]*|installation[^/]*|install[^/]*\.md)$|^docs?/|(^|/)requirements/|"
@@ -147,7 +170,8 @@ _DEPS_PATH = re.compile(r"(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.py
 _DOCS_PATH = re.compile(r"^(docs?|examples?)/|\.(md|rst|po|ipynb)$", re.I)
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing|e2e)/|(^|/)test_[^/]*$|_test\.\w+$", re.I)
 
-SOURCE_RANK = {"footer": 0, "diff": 1, "subject": 2, "body": 3, "paths": 4}
+AUTHOR_SCORE = 8.0  # the author's own notes and marks outrank anything read from text or diff
+SOURCE_RANK = {"footer": 0, "diff": 1, "subject": 2, "mark": 2, "body": 3, "paths": 4}
 
 
 # --------------------------------------------------------------------------------------- candidates
@@ -205,6 +229,10 @@ def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue |
                       r"(?:requirements?|dependencies|install_requires|pyproject)\b", text, re.I)
     if added and user_paths:
         return Cue("dependency_bump", 3.0, added.group(1), text, source, _version_after(text, added.end(1)))
+    pkg = _NEW_PACKAGE.search(text)
+    if pkg and user_paths and not re.search(r"\b(?:optional|extra|test|dev|docs?|ci)\b", text, re.I):
+        # "enabled nvidia-cudnn-frontend on all platforms" next to a changed setup.py / requirements file
+        return Cue("dependency_bump", 2.5, pkg.group(1), text, source, _version_after(text, pkg.end(1)))
     bare = not verb and source == "subject" and len(text.split()) <= 4  # "Transformers v5", "Cutlass dsl 4.5 bump"
     if not verb and not bare:
         return None
@@ -227,6 +255,10 @@ def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue |
     return None
 
 
+# A package made a dependency: "enable nvidia-cudnn-frontend on all platforms", "install apache-tvm-ffi by default".
+_NEW_PACKAGE = re.compile(r"\b(?:enabl|add|requir|install|includ|introduc)\w*\s+(?:the\s+)?`?([a-z][a-z0-9]*(?:[-_][a-z0-9]+){1,4})`?"
+                          r"\s+(?:(?:as\s+(?:a\s+)?(?:required\s+|hard\s+)?dependency)|(?:on|for)\s+all\s+platforms|"
+                          r"by default|as (?:a )?requirement)\b", re.I)
 _STRONG_OBJECT = re.compile(r"\benv(?:ironment)?s?\b(?:\s+var(?:iable)?s?)?|\benvs\b", re.I)
 _NAMED_RELATED = re.compile(r"\b([A-Za-z][\w.-]*)\s+(?:related|specific)\s+(?:codes?|logic|files?|support)\b", re.I)
 _IDENTIFIER = re.compile(r"^(?:the\s+)?(`[^`]+`|[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[a-z]+[A-Z]\w*)"
@@ -254,15 +286,27 @@ def _head_is_internal(tail: str) -> bool:
     return bool(_INTERNAL_OBJECT.fullmatch(words[0]) or _INTERNAL_OBJECT.fullmatch(words[-1]))
 
 
+_PASSIVE = re.compile(r"\s*\b(?:is|are|was|were|has been|have been|been|be|gets?|got)\s+(?:now\s+)?$", re.I)
+
+
+def _removed_object(text: str, m: re.Match) -> str:
+    """The words naming what is removed: after the verb ("removes the `--foo` flag"), or before it in the
+    passive ("the old `--foo` flag is removed": its clause before the verb)."""
+    before = text[: m.start()]
+    if _PASSIVE.search(before):
+        return re.split(r"[,;:]\s*|\s(?:and|but|so|while)\s", _PASSIVE.sub("", before))[-1]
+    return text[m.end():]
+
+
 def _removal_cue(text: str, m: re.Match, source: str) -> Cue:
-    tail = text[m.end():]
+    tail = _removed_object(text, m)
     # the env var / flag must be what is removed, not where something is removed from
     head = re.split(r"\s(?:from|in|of|for|when|with|to|on|inside|within)\s", tail, maxsplit=1)[0]
     strong = bool(_ENV_VAR.search(head) or _FLAG.search(head) or _STRONG_OBJECT.search(head))
     func_param = bool(_FUNC_PARAM.search(tail))
     user = bool(_USER_OBJECT.search(tail)) and not func_param
     related = _NAMED_RELATED.search(tail)
-    ident = _IDENTIFIER.match(tail.strip(" :"))
+    ident = _IDENTIFIER.match(re.sub(r"^(?:the|a|an|old|legacy|deprecated)\s+", "", tail.strip(" :"), flags=re.I))
     # a function-like lowerCamel name (getFoo) is usually code; a snake_case / CamelCase / quoted name, a thing
     named = bool(related) or bool(ident and not re.fullmatch(r"`?[a-z]+[A-Z]\w*`?", ident.group(1))
                                   and not re.match(r"`?(?:patch|test|tmp|debug)_|.*_(?:test|patch)\b", ident.group(1)))
@@ -283,10 +327,9 @@ def _removal_cue(text: str, m: re.Match, source: str) -> Cue:
     if re.search(r"\bno longer (?:support|accept|expose|provide)", text, re.I):
         score += 1.0
     before = text[: m.start()]
-    if re.search(r"\b(?:is|are|was|were|been|be|gets?|got)\s+(?:now\s+)?$", before, re.I):
+    if _PASSIVE.search(before):
         # passive: "the `--cache-dir` flag is removed" names the thing before the verb
-        head = re.sub(r"\s*\b(?:is|are|was|were|has been|have been|been|be|gets?|got)\s+(?:now\s+)?$", "", before,
-                      flags=re.I)
+        head = tail
         hits = [h.group(0) for rx in (_FLAG, _ENV_VAR) for h in rx.finditer(head)] or \
             [h.group(1) for h in _CODE.finditer(head)]
         subject = hits[-1] if hits else " ".join(re.sub(r"^\W*(?:the|a|an)\s+", "", head, flags=re.I).split()[-4:])
@@ -331,7 +374,7 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
     m = re.search(rf"\b{_REMOVE_VERB}\b", text, re.I)
     if m and (not body or _DECLARATIVE_REMOVAL.search(text)):
         cue = _removal_cue(text, m, source)
-        tail = text[m.end():]
+        tail = _removed_object(text, m)
         if body and not (_ENV_VAR.search(tail) or _FLAG.search(tail) or _STRONG_OBJECT.search(tail)
                          or _USER_OBJECT.search(tail) or "no longer" in text.lower()):
             cue = replace(cue, score=cue.score - 2.0)
@@ -342,7 +385,7 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
     if m and not out or m and all(c.kind != "removal" for c in out):
         cue = _removal_cue(text, m, source)
         out.append(Cue("removal", cue.score, cue.subject, text, source, needs_deletions=True))
-    m = _DEFAULT_CHANGE.search(text) or (None if body else _SUBJECT_DEFAULT.search(text))
+    m = _DEFAULT_CHANGE.search(text) or (None if body else _SUBJECT_DEFAULT.search(text)) or _AS_DEFAULT.search(text)
     if m and not _DEFAULT_NOT.search(text):
         score = 3.0
         if re.search(r"\b(?:fix|correct)\w*\b", text, re.I) and not re.search(r"\bchang\w*\b", text, re.I):
@@ -363,6 +406,27 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
         lead = re.sub(r"^\W*(?:\[[^\]]*\]\s*)*", "", lead).strip()
         subject = lead if lead and len(lead.split()) <= 8 else _object_after(text, 0, 8)
         out.append(Cue("format_change", 3.0, subject, text, source))
+    m = _ENV_REPLACED.search(text)
+    if m and not _NOT_BREAKING.search(text):
+        var = _ENV_VAR.search(text)
+        out.append(Cue("removal", 4.0, var.group(0) if var else _replaced_subject(text), text, source))
+    m = _PUBLIC_API.search(text)
+    if m:
+        verb = m.group(0).split()[0].lower()
+        kind = ("rename" if re.match(r"renam|standardi|unif|reorgani|restructur", verb)
+                else "removal" if re.match(r"remov|drop|delet", verb) else "format_change")
+        if kind != "format_change":
+            subject = re.sub(r"^\S+\s+", "", m.group(0))
+        else:  # "Add `trtllm` backend to `mm_mxfp8`: API change: …": the API is the last name before the remark
+            names = _CODE.findall(text[: m.start()]) or _CODE.findall(text)
+            subject = names[-1] if names else _object_after(text, 0, 8)
+        out.append(Cue(kind, 3.5, subject.strip(" ,.") or "public API", text, source))
+    m = _DTYPE_REQUIRED.search(text)
+    if m:
+        before = re.split(r"[;:,.(]\s*", text[: m.start()])[-1]
+        before = re.sub(r"\s*\b(?:now|also)\s*$", "", before).strip()
+        subject = " ".join(before.split()[-4:]) or _object_after(text, m.end(), 4)
+        out.append(Cue("format_change", 3.0, subject, text, source))
     m = _REGRESSION.search(text)
     if m and not re.search(r"\b(?:fix(?:es|ed)?|resolv\w*|recover\w*|avoid\w*|prevent\w*)\b[^.]{0,40}\b(?:regression|degradation|drop)\b",
                            text, re.I):
@@ -375,6 +439,16 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
     if body:
         out = [replace(c, score=c.score - 0.5) for c in out]
     return out
+
+
+def _replaced_subject(text: str) -> str:
+    """What an environment variable was replaced for, when the sentence does not name the variable:
+    "Make pdl a function parameter instead of environment variable" → "pdl"."""
+    m = re.search(r"^\W*(?:\[[^\]]*\]\s*)*(?:make|use|move|turn|pass|expose|read|migrat\w*|replac\w*|switch)\w*\s+"
+                  r"(?:the\s+)?(\S+(?:\s+\S+)?)\s+(?:as|into|to|via|from|with|by)\b", text, re.I)
+    if m:
+        return m.group(1).strip("`'\" ")
+    return _object_after(text, 0, 4) or "environment variable"
 
 
 def _dropped_subject(text: str, m: re.Match) -> str:
@@ -553,6 +627,9 @@ THRESHOLD = {"removal": 3.0, "rename": 2.5, "default_change": 2.5, "dropped_supp
              "format_change": 2.5, "regression": 2.5}
 _KIND_ORDER = ("dropped_support", "dependency_bump", "removal", "rename", "default_change", "format_change", "regression")
 _FIXY = re.compile(r"^\W*(?:fix|fixes|fixed|hotfix|bugfix|correct)\b", re.I)
+_FIX_TAGS = frozenset({"bugfix", "fix", "hotfix"})
+_CI_ONLY_DEP = re.compile(r"\b(?:in|for|of)\s+(?:the\s+|our\s+)?(?:docker\s+containers?|(?:ci|test|dev)\s+(?:containers?|images?|"
+                          r"environments?))\b|\bci\s+(?:containers?|images?|dockers?)\b", re.I)
 
 
 def _paths_facts(commit: Commit) -> dict:
@@ -587,13 +664,10 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
         found = text_cues(note, "footer", repo, facts["user_install"])
         best = max(found, key=lambda c: c.score, default=None)
         kind = best.kind if best and best.score > 1.0 else _guess_kind(note)
-        cues.append(Cue(kind, 5.0, best.subject if best else _subject_of(note, kind), note, "footer",
+        cues.append(Cue(kind, AUTHOR_SCORE, best.subject if best else _subject_of(note, kind), note, "footer",
                         best.version if best else None))
     if marked:
-        found = text_cues(title_text, "subject", repo, facts["user_install"])
-        best = max(found, key=lambda c: c.score, default=None)
-        kind = best.kind if best and best.score > 1.0 else _guess_kind(title_text)
-        cues.append(Cue(kind, 5.0, best.subject if best else title_text, commit.subject, "subject"))
+        cues.append(_marked_cue(commit, pr, title_text, repo, facts))
     if diff:
         cues.extend(diff_cues(diff, repo))
     for cue in text_cues(title_text, "subject", repo, facts["user_install"]):
@@ -605,10 +679,27 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
     for sentence in pr.what[:8] + pr.bot[:12]:
         for cue in text_cues(sentence, "body", repo, facts["user_install"]):
             strong = cue.kind in ("removal", "rename") and (_ENV_VAR.search(sentence) or _FLAG.search(sentence)
-                                                             or "no longer" in sentence.lower())
-            if cue.kind in ("regression", "format_change", "dropped_support", "default_change") or strong:
+                                                             or "no longer" in sentence.lower()
+                                                             or _ENV_REPLACED.search(sentence) or _PUBLIC_API.search(sentence))
+            dependency = cue.kind == "dependency_bump" and facts["deps_files"] and bool(_NEW_PACKAGE.search(sentence))
+            if cue.kind in ("regression", "format_change", "dropped_support", "default_change") or strong or dependency:
                 cues.append(_in_context(cue, facts, pr, tags, ctype, title_text, scope))
     return cues
+
+
+def _marked_cue(commit: Commit, pr: PRBody, title: str, repo: str, facts: dict) -> Cue:
+    """The author marked the change breaking (``feat!:``, ``[Breaking]``, a checked box): say what breaks from
+    the strongest statement of the subject or the description ("The old `--legacy-loader` flag is removed"),
+    never by reading the subject as the thing removed. With no such statement the cue keeps the mark itself
+    (source ``mark``): the report then says the author marked it, quoting the subject."""
+    found = [replace(c, evidence=commit.subject) for c in text_cues(title, "subject", repo, facts["user_install"])]
+    said = pr.user_facing_text[:3] if pr.user_facing != "no" else ()
+    for sentence in tuple(said) + pr.what[:8]:
+        found += text_cues(sentence, "body", repo, facts["user_install"])
+    best = max(found, key=lambda c: (c.score, -SOURCE_RANK[c.source]), default=None)
+    if best is not None and best.score > 1.0:
+        return replace(best, score=AUTHOR_SCORE - 0.5, needs_deletions=False)
+    return Cue(_guess_kind(title), AUTHOR_SCORE - 0.5, title, commit.subject, "mark")
 
 
 def _guess_kind(text: str) -> str:
@@ -641,6 +732,8 @@ def _in_context(cue: Cue, facts: dict, pr: PRBody, tags: set[str], ctype: str | 
             score -= 1.5
     if kind == "dependency_bump" and facts["deps_files"]:
         score += 0.5
+    if kind == "dependency_bump" and _CI_ONLY_DEP.search(cue.evidence):
+        score -= 2.0  # "upgrade X in the docker container": the project's CI image, not what users install
     if pr.user_facing == "yes" and kind in ("removal", "rename", "default_change", "format_change"):
         score += 1.0
     if pr.user_facing == "no":
@@ -650,8 +743,11 @@ def _in_context(cue: Cue, facts: dict, pr: PRBody, tags: set[str], ctype: str | 
     if (ctype in ("test", "ci", "docs", "style") or "ci" in tags or scope == "ci") and kind == "dependency_bump" \
             and not facts["user_install"]:
         score -= 2.0
-    if kind in ("removal", "rename") and _FIXY.search(title) and cue.source == "subject":
-        score -= 1.0
+    if kind in ("removal", "rename") and ((cue.source == "subject" and _FIXY.search(title))
+                                          or (cue.source == "body" and tags & _FIX_TAGS)):
+        score -= 1.0  # a fix that removes something: usually the broken mechanism itself
+    if kind == "format_change" and cue.source == "body" and (ctype == "fix" or tags & _FIX_TAGS):
+        score -= 1.0  # "fix … by modifying the return value": the fix's own mechanics
     if kind in ("rename", "removal") and (any("refactor" in t for t in tags) or ctype == "refactor") and cue.source == "subject":
         score -= 1.0
     if any(_NOT_BREAKING.search(t) for t in pr.user_facing_text[:2]) and kind != "dependency_bump":
@@ -686,6 +782,8 @@ def what(b: Breaking, lang: str) -> str:
     """What the user must know or do about ``b``, in the report's language. The subject is source text:
     names of flags, variables and APIs become code spans, other text stays as written (the report escapes it)."""
     subject = b.subject.strip().strip("`")
+    if b.source == "mark":
+        return t(lang, "breaking_marked", subject=subject)
     if _CODE_LIKE.match(subject) and b.kind not in ("dependency_bump", "dropped_support"):
         subject = f"`{subject}`"
     elif lang == "zh" and b.kind not in ("dependency_bump", "dropped_support", "regression"):

@@ -121,6 +121,7 @@ def quote(text: str, lang: str, limit: int = MAX_QUOTE) -> str | None:
     text = re.sub(r"\s+", " ", text).strip()
     if text.count("`") % 2:
         text = text.replace("`", "")
+    text = re.sub(r"(?<![.。])[.。]$", "", text)  # the sentence around the quote has its own full stop
     if not text or len(text) > limit:
         return None
     return t(lang, "quote", text=text)
@@ -289,7 +290,7 @@ def breaking_brief(b: Breaking, lang: str) -> str:
     version = (b.version or "").replace("`", "").strip()
     if b.kind == "dependency_bump" and version and version in subject:
         version = ""
-    key = f"what_{b.kind}"
+    key = "what_marked" if b.source == "mark" else f"what_{b.kind}"
     if key in STRINGS[lang]:
         return re.sub(r"\s+", " ", t(lang, key, subject=subject, version=version)).strip()
     return f"{t(lang, 'breaking_label')}{t(lang, 'colon')}{subject}"
