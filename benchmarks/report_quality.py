@@ -5,7 +5,8 @@ Runs the console script, as a user would, once per day over the four labelled re
 
     commitradar -q report --commits <4 files> --date DAY --out <tmp>     (default settings: model, no LLM)
 
-on ``--days`` days of July–August 2026 drawn with ``--seed`` (half from each month, days with commits), and
+on ``--days`` days of July–August 2026 drawn with ``--seed`` (evenly from each month, days with commits; ``--months``
+draws from other months for development, written to report_quality.<months>.json), and
 reads every Markdown report and its JSON twin. Printed and written to benchmarks/results/report_quality.json:
 
 - reports with a headline (``### 🧭 今日要点``) among reports with commits — target: all;
@@ -78,13 +79,17 @@ def commit_days(path: Path) -> Counter:
     return days
 
 
-def pick_days(n: int, seed: int) -> list[str]:
+HELD_OUT_MONTHS = ("2026-07", "2026-08")  # the measurement; develop on other months (--months)
+
+
+def pick_days(n: int, seed: int, months: tuple[str, ...] = HELD_OUT_MONTHS) -> list[str]:
     total: Counter = Counter()
     for repo in REPOS:
         total.update(commit_days(SHARED / f"{repo}.jsonl.gz"))
     rnd = random.Random(seed)
     out = []
-    for month, k in (("2026-07", n - n // 2), ("2026-08", n // 2)):
+    for i, month in enumerate(months):
+        k = n // len(months) + (1 if i < n % len(months) else 0)
         candidates = sorted(d for d, c in total.items() if d.startswith(month) and c >= 3)
         out += rnd.sample(candidates, min(k, len(candidates)))
     return sorted(out)
@@ -221,11 +226,16 @@ def main() -> int:
     ap.add_argument("--days", type=int, default=12)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--keep", metavar="DIR", help="keep the reports in DIR (default: a temp folder, removed)")
+    ap.add_argument("--months", default=",".join(HELD_OUT_MONTHS),
+                    help="months to draw days from, comma-separated (default: the issue's Jul-Aug 2026). Develop on "
+                         "other months and measure on these; a run on other months writes report_quality.<months>.json")
     ap.add_argument("--in-process", action="store_true",
                     help="call the CLI's main() in this process (the model loads once; faster, same reports)")
     args = ap.parse_args()
     exe = shutil.which("commitradar") or str(Path(sys.executable).with_name("commitradar"))
-    days = pick_days(args.days, args.seed)
+    months = tuple(m.strip() for m in args.months.split(",") if m.strip())
+    days = pick_days(args.days, args.seed, months)
+    results = RESULTS if months == HELD_OUT_MONTHS else RESULTS.with_name(f"report_quality.{'_'.join(months)}.json")
     files = [str(SHARED / f"{repo}.jsonl.gz") for repo in REPOS]
     tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="commitradar-quality-"))
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
@@ -298,6 +308,7 @@ def main() -> int:
         "command": "commitradar -q report --commits <vllm-ascend, flashinfer, lmdeploy, llm-compressor> --date DAY",
         "days": days,
         "seed": args.seed,
+        "months": list(months),
         "mode": "in-process" if args.in_process else "cold process per day",
         "summary": summary,
         "targets": TARGETS,
@@ -318,8 +329,8 @@ def main() -> int:
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps({"days": days, "summary": summary, "meets": meets}, indent=2, ensure_ascii=False))
     return 0 if all(meets.values()) else 2
 

@@ -32,6 +32,8 @@ STRINGS: dict[str, dict[str, str]] = {
         # summaries (deterministic writer): quoted source text keeps its language
         "pr_empty": "PR 说明为空。",
         "pr_title_only": "PR 说明没有标题之外的内容。",
+        "pr_empty_where": "PR 说明为空；改动位于 {paths}。",
+        "pr_title_only_where": "PR 说明没有标题之外的内容；改动位于 {paths}。",
         "revert_of": "回滚此前的提交“{subject}”。",
         "revert_of_sha": "回滚此前的提交“{subject}”（{sha}）。",
         "revert_sha_only": "回滚此前的提交 {sha}。",
@@ -146,6 +148,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "risk_breaking": "Marked as a breaking change (`!` or a `BREAKING CHANGE` footer).",
         "pr_empty": "The PR description is empty.",
         "pr_title_only": "The PR description adds nothing beyond the title.",
+        "pr_empty_where": "The PR description is empty; the change is in {paths}.",
+        "pr_title_only_where": "The PR description adds nothing beyond the title; the change is in {paths}.",
         "revert_of": "Reverts the earlier commit \"{subject}\".",
         "revert_of_sha": "Reverts the earlier commit \"{subject}\" ({sha}).",
         "revert_sha_only": "Reverts the earlier commit {sha}.",

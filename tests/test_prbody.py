@@ -166,7 +166,10 @@ def test_summaries_of_real_commits_are_faithful(commits, sha, template, user_fac
         for line in lines:
             assert balanced(line), line
             assert len(line) <= 260
-            quoted = line in f.pr.what or any(line.rstrip(" …") in u for u in f.pr.what + f.pr.user_facing_text)
+            # every bullet ends where a sentence ends, or says it goes on (issue 13: no clipped bullet)
+            assert re.sub(r"[\"'”’)\]}`*_ ]+$", "", line).endswith(tuple(".!?。！？…")), line
+            unit = re.sub(r"(?<=\S)[.。]$", "", line)  # the full stop a whole item was given, if any
+            quoted = line in f.pr.what or any(x.rstrip(" …") in u for x in (line, unit) for u in f.pr.what + f.pr.user_facing_text)
             if quoted:
                 assert_unit_ok(line, source)
     high = write_one(c, f, Verdict("high", "feature", ("r",), "rules"), "en")
@@ -213,9 +216,9 @@ def test_empty_descriptions_are_said_to_be_empty(commits):
         f = extract(c)
         assert f.pr.empty
         lines = summary_lines(c, f, "en")
-        if not f.is_revert:
-            assert lines == ("The PR description is empty.",)
-            assert summary_lines(c, f, "zh") == ("PR 说明为空。",)
+        if not f.is_revert:  # said to be empty, with where the change is: this entry's own sentence
+            assert lines[0].startswith("The PR description is empty; the change is in `") and len(lines) == 1
+            assert summary_lines(c, f, "zh")[0].startswith("PR 说明为空；改动位于 `")
 
 
 def test_reverts_say_what_they_undo(commits):
@@ -238,7 +241,7 @@ def test_reverts_say_what_they_undo(commits):
 def test_the_title_is_never_the_first_bullet(commits):
     c = commits["e22039cf7a"]  # squash list whose first item is the title
     lines = summary_lines(c, extract(c), "en")
-    assert lines[0] == "fix tp update weights"
+    assert lines[0] == "fix tp update weights."
     body = "Fix the race in the pool.\n\nThe pool was shared between threads."
     c = Commit("o/r", "a" * 40, "A", "", datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC), ("p",),
                "[Bugfix] Fix the race in the pool (#1)", body, ())
@@ -365,3 +368,35 @@ def test_parser_never_crashes_and_units_are_clean(parts):
 def test_parser_survives_any_bytes_as_text(raw):
     parse.__wrapped__(raw.decode("utf-8", "replace"))
     parse.__wrapped__(raw.decode("latin-1"))
+
+
+@pytest.mark.parametrize("text,settled", [
+    ("Support DFlash in Mode Runner V2", "Support DFlash in Mode Runner V2."),  # a whole item: its full stop
+    ("运行 Qwen3-Embedding-8B 模型", "运行 Qwen3-Embedding-8B 模型。"),  # the stop of its own script
+    ("add `foo()`", "add `foo()`."),
+    ("allocating the cache from one aligned raw allocation;", "allocating the cache from one aligned raw allocation."),
+    ("This PR enables graph execution by addressing two issues:", "This PR enables graph execution by addressing two issues."),
+    ("Compared with the earlier implementation, the benefits are:", "Compared with the earlier implementation, the benefits are …"),
+    ("Spread the work across SMs (4 blocks instead of", "Spread the work across SMs (4 blocks instead of …"),
+    ("Done.", "Done."), ("It goes on …", "It goes on …"), ("“Quoted.”", "“Quoted.”"),
+])
+def test_settle_ends_a_unit_at_a_sentence_end_with_punctuation_only(text, settled):
+    from commitradar.features.prbody import settle
+
+    assert settle(text) == settled
+    assert re.sub(r"\W", "", settled.replace("…", "")).startswith(re.sub(r"\W", "", text))  # no word added or lost
+
+
+def test_wrapped_numbers_and_lead_ins_do_not_split_or_dangle():
+    """GitHub's re-wrapping puts numbers first on a line: "(4 blocks instead of\n1)" is one item and "…weight\n
+    prefetch\n2. Remove …" is item 2 of a list whose item 1 wrapped; "this includes" before a list is a lead-in."""
+    body = ("- Spread `computeStrides` work across multiple SMs (4 blocks instead of\n1)\n- Add launch bounds\n")
+    assert parse(body).what == ("Spread `computeStrides` work across multiple SMs (4 blocks instead of 1)",
+                                "Add launch bounds")
+    body = "1. Refactor the MLA weight prefetch to match the moe weight\nprefetch\n2. Remove the duplicated prefetch\n"
+    assert parse(body).what == ("Refactor the MLA weight prefetch to match the moe weight prefetch",
+                                "Remove the duplicated prefetch")
+    body = "Summary:\n\nthis includes\n\n1) data handling for ranks\n2) small fixes to use the correct device\n"
+    assert parse(body).what == ("data handling for ranks", "small fixes to use the correct device")
+    body = "**1. vLLM Version Update**\n\n- Updated the release tag to v0.23.0\n\nRelated RFC issue: Refs #11723\n"
+    assert parse(body).what == ("Updated the release tag to v0.23.0",)

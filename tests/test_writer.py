@@ -49,9 +49,9 @@ def test_summary_keeps_pr_sentences_and_items_and_drops_template_noise():
     c = make()
     assert summary_lines(c, extract(c), "en") == (
         "Adds the Step3p5 model family.",
-        "Add `Step3p5ForCausalLM` with sliding-window attention layers",
-        "Register the model in the loader and the parser registry",
-        "Enable multi-layer EAGLE for Step3p5 by default",
+        "Add `Step3p5ForCausalLM` with sliding-window attention layers.",  # a whole item gets its full stop
+        "Register the model in the loader and the parser registry.",
+        "Enable multi-layer EAGLE for Step3p5 by default.",
     )
 
 
@@ -85,7 +85,7 @@ def test_sections_per_tier_are_facts_of_this_commit():
     assert high.summary and high.impact and high.source == "deterministic"
     assert high.insights is None  # nothing to say from facts alone: not invented
     for line in high.summary:
-        assert line.rstrip(" …") in c.subject + "\n" + c.body  # every summary line is quoted from the message
+        assert line.rstrip(" …").rstrip(".") in c.subject + "\n" + c.body  # every summary line is quoted from the message
     # impact: one line, categories with counts, then where (three files: the files themselves)
     assert high.impact == ("models 1 file (+700/-0), kernels 1 file (+40/-2), tests 1 file (+30/-0): "
                            "`pkg/models/step3p5.py`, `csrc/attn.cu`, `tests/test_step.py`.",)

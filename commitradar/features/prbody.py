@@ -55,19 +55,27 @@ _DASH_RULE = re.compile(r"(?<=\S)\n([ \t]*-{3,}[ \t]*)$", re.M)  # "text\n---" w
 # list in the middle of a sentence. Nobody in these repositories writes "+" lists after a paragraph line.
 _WRAPPED_PLUS = re.compile(r"(?<=[^\s:])\n([ \t]*)\+(?=[ \t])")
 # The same re-wrap puts numbers first on a line ("dimensions >=\n65536. When …"): not a list unless it counts on.
-_WRAPPED_NUMBER = re.compile(r"(?<=[^\s:.!?])\n([ \t]*)(\d{1,9})([.)])(?=[ \t])")
+_WRAPPED_NUMBER = re.compile(r"(?<=[^\s:.!?])\n([ \t]*)(\d{1,9})([.)])(?=[ \t]|$)", re.M)
 _TITLE_TAIL = re.compile(r"\A\s*…[^\n]*\n?")  # a long title's end, moved into the body by GitHub
 
 
-_ORDERED_LINE = re.compile(r"^[ \t]*\d{1,9}[.)][ \t]")
+_ORDERED_LINE = re.compile(r"^[ \t]*\d{1,9}[.)](?:[ \t]|$)")
+# A line that stops on one of these words goes on below it: "(4 blocks instead of\n1)" is one sentence.
+_RUNS_ON = re.compile(r"\b(?:of|to|the|a|an|and|or|than|by|with|for|from|in|on|at|as|into|via|is|are|was|were|be|"
+                      r"instead of|equal to|up to|about|around|over|under)$", re.I)
 
 
 def _unwrap_number(m: re.Match) -> str:
-    """Keep "2." after "1. …" a list item; escape a number that only landed first on a line by re-wrapping."""
+    """Keep "2." after "1. …" a list item (also when item 1 wrapped onto more lines); escape a number that only
+    landed first on a line by re-wrapping ("… instead of\n1)", "… dimensions >=\n65536. When …")."""
     text = m.string
     start = text.rfind("\n", 0, m.start()) + 1
     previous = text[start:m.start()]
-    if m.group(2) == "1" or _ORDERED_LINE.match(previous):
+    block = text[: m.start()]
+    block = block[block.rfind("\n\n") + 2:] if "\n\n" in block else block  # the paragraph or list so far
+    if _RUNS_ON.search(previous.rstrip()):
+        return f"\n{m.group(1)}{m.group(2)}\\{m.group(3)}"
+    if m.group(2) == "1" or any(_ORDERED_LINE.match(ln) for ln in block.split("\n")):
         return m.group(0)
     return f"\n{m.group(1)}{m.group(2)}\\{m.group(3)}"
 
@@ -123,7 +131,11 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple((role, re.compile(p, 
              r"highlights?|notes?|explanation|proposal|rationale|goals?\b|^intro|^tl;?dr|^scope\b|^bug\b|^issue\b"),
 ))
 # A short paragraph (or the first line of one) standing for a heading: "SUMMARY:", "**Motivation**", "Test Plan:".
-_LABEL_LINE = re.compile(r"^[#*_\s]*([A-Za-z][\w /&()?'’-]{1,60}?)[*_\s]*[:：]?[*_\s]*$")
+_LABEL_LINE = re.compile(r"^[#*_\s]*(?:\d{1,2}[.)、]\s*)?([A-Za-z][\w /&()?'’-]{1,60}?)[*_\s]*[:：]?[*_\s]*$")
+_TERMINAL_END = re.compile(r"[.!?。！？…][\"'”’)\]]*$")
+# A sentence that only announces the list below it: "this includes", "the benefits are", "as follows".
+_LEADS_IN = re.compile(r"(?<![.!?。])\b(?:includes?|including|are|is|as follows|following|below|namely|contains?|"
+                       r"consists? of|covers?)\s*$", re.I)
 
 
 def role_of(heading: str) -> str:
@@ -242,6 +254,9 @@ _NOISE = re.compile(
     r"|.*\bplease fill in the pr description.*|.*\bbefore submitting, please read.*"
     r"|.*\b(?:thank you for (?:your )?contribut|thanks for your contribution).*"
     r"|this reverts commit [0-9a-f]{7,40}.*"
+    r"|(?:files? (?:changed|touched|modified)|changed files?)\s*[:：].*"
+    r"|(?:related\s+)?(?:rfc|issues?|prs?|tracking issue|rfc issue|upstream (?:pr|issue))s?\s*[:：]?\s*"
+    r"(?:refs?|see|fix(?:es)?|closes?)?\s*[:：]?\s*(?:(?:[\w.-]+/[\w.-]+)?#\d+|https?://\S+)(?:[\s,;&]+(?:(?:[\w.-]+/[\w.-]+)?#\d+|https?://\S+))*\W*"
     r"|(?:this pr|it) (?:was|is) (?:generated|written|created) (?:by|with) .*"
     r")[.。!]?$",
     re.I,
@@ -390,13 +405,15 @@ def _paragraph(node: SyntaxTreeNode, walk: _Walk, next_is_list: bool) -> str | N
     if role is not None and (first.rstrip().endswith((":", "：", "?")) or first.isupper() or _is_bold_only(lines[0])):
         walk.role = role
         text = _lines_text(lines[1:])
+    elif len(lines) == 1 and _is_bold_only(lines[0]) and len(first.split()) <= 8 and not _TERMINAL_END.search(first):
+        return None  # "**1. vLLM Version Update**": a heading of a section whose role we cannot tell
     else:
         text = inline_text(inline)
     if not text:
         return None
     parts = sentences(text)
     intro = None
-    if next_is_list and parts and parts[-1].endswith((":", "：")):
+    if next_is_list and parts and (parts[-1].endswith((":", "：")) or _LEADS_IN.search(parts[-1])):
         intro = parts.pop()
         if len(intro.split()) <= 6 and not re.search(r"\b(this|the) (pr|change|patch)\b", intro, re.I):
             intro = None  # a bare label such as "Structure improvements:"
@@ -637,7 +654,7 @@ def detect_template(body: str) -> str | None:
 # -------------------------------------------------------------------------------------- shortening
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]")
-_CLAUSE_END = re.compile(r"[,;:](?=\s)|[，；：、]|\s[—–]\s|\)(?=\s)")
+_CLAUSE_END = re.compile(r"[,;:](?=\s)|[，；：、]|\s[—–]\s|(?<=\))(?=\s)")
 _SOFT_CLAUSE = re.compile(r"\s(?=(?:and|or|but|which|that|so|because|when|while|where|if|since|after|before|"
                           r"until|unless|whereas|then|thus|to avoid|to make|to support|so that|instead of)\s)")
 
@@ -688,6 +705,43 @@ def shorten(text: str, limit: int = 220) -> str:
     return text if balanced(text) else text.replace("`", "")
 
 
+_CLOSERS = "\"'”’)]}」』`*_ "
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+# The last word of a text that visibly goes on: it was cut, not finished.
+_DANGLING = re.compile(r"(?:\b(?:and|or|but|to|of|the|a|an|with|for|in|on|at|by|from|as|that|which|when|while|into|onto|"
+                       r"via|than|because|so|if|is|are|was|were|be|its|their|this|these|such|like|instead of)|[(\[{—–-])$",
+                       re.I)
+# A colon that announces what follows ("the benefits are:", "as follows:") rather than ending a statement.
+_ANNOUNCES = re.compile(r"(?:\b(?:are|is|include|includes|including|as follows|follows|following|below|by|with|like|"
+                        r"namely|as|of|for|to|the|these|this|in|on|from|such as|e\.g\.)|[(\[])$", re.I)
+
+
+def settle(text: str) -> str:
+    """A unit that ends where a sentence ends: a complete statement without its final mark gets the full stop
+    of its own script ("." or "。", punctuation only, never words); a colon or a list separator at the end
+    becomes that full stop, or "…" when it announced something that is not there; text that visibly runs on
+    is cut back to its last boundary and marked "…"."""
+    text = _WS.sub(" ", text).strip()
+    if not text:
+        return text
+    core = text.rstrip(_CLOSERS)
+    if not core or core.endswith(("…", "...")) or core[-1] in ".!?。！？":
+        return text
+    stop = "。" if _CJK.match(core[-1]) else "."
+    if core[-1] in ":：":
+        head = text[: len(core) - 1].rstrip()
+        if _ANNOUNCES.search(head):
+            return head + ("…" if stop == "。" else " …")
+        return head + stop
+    if core[-1] in ",;，；、" and len(core) == len(text):
+        text = core = text[:-1].rstrip()
+        stop = "。" if core and _CJK.match(core[-1]) else "."
+    if _DANGLING.search(core) and len(core) == len(text):
+        cut = shorten(text, max(1, len(text) - 1))
+        return cut if cut.endswith("…") else text + " …"
+    return text + stop
+
+
 def _close(kept: str, rank: int) -> str:
     kept = kept.rstrip()
     if rank > 0:
@@ -696,4 +750,5 @@ def _close(kept: str, rank: int) -> str:
     return f"{kept}{sep}…"
 
 
-__all__ = ["parse", "prepare", "shorten", "balanced", "sentences", "role_of", "detect_template", "DATASET_BODY_LIMIT"]
+__all__ = ["parse", "prepare", "shorten", "settle", "balanced", "sentences", "role_of", "detect_template",
+           "DATASET_BODY_LIMIT"]

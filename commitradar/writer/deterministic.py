@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..features.prbody import shorten
+from ..features.prbody import settle, shorten
 from ..i18n import CATEGORY_NAMES, t
 from ..records import Commit, Features, Prose, Verdict
 from . import WRITERS, Item, WriteResult
@@ -80,17 +80,25 @@ def summary_lines(commit: Commit, feats: Features, lang: str, limit: int = MAX_P
             break
         if repeats(unit, title) or (feats.reverts and repeats(unit, feats.reverts)):
             continue
-        line = shorten(unit, MAX_BULLET)
+        line = settle(shorten(unit, MAX_BULLET))
         if line not in out:
             out.append(line)
     said = [u for u in feats.pr.user_facing_text if feats.pr.user_facing == "yes"]
     if said and len(out) < limit + 1:
         text = _YES.sub("", said[0]).strip()
         if len(text.split()) >= 3 and not any(repeats(text, o) for o in out):
-            out.append(t(lang, "user_facing_said", text=shorten(text, MAX_BULLET - 30)))
+            out.append(t(lang, "user_facing_said", text=settle(shorten(text, MAX_BULLET - 30))))
     if not out:
-        out.append(t(lang, "pr_empty") if feats.pr.empty else t(lang, "pr_title_only"))
+        out.append(_nothing_said(commit, feats, lang))
     return tuple(out)
+
+
+def _nothing_said(commit: Commit, feats: Features, lang: str) -> str:
+    """The description says nothing beyond the title (or nothing at all): say so, and where the change is, so
+    the sentence is this entry's own and not one repeated over a report."""
+    paths = [code_name(p) for p in where(commit, feats)]
+    key = "pr_empty" if feats.pr.empty else "pr_title_only"
+    return t(lang, f"{key}_where", paths=t(lang, "list_sep").join(paths)) if paths else t(lang, key)
 
 
 def _s(n: int) -> str:
@@ -129,11 +137,6 @@ def impact_lines(commit: Commit, feats: Features, lang: str) -> list[str]:
     return out
 
 
-def _sentence(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text + "." if text and (text[-1].isalnum() or text[-1] in ")`'\"") else text
-
-
 def low_line(commit: Commit, feats: Features, lang: str) -> str:
     """A low-tier commit's one sentence: what the PR description says it does (whole, short, not the title
     again), else where it lands with its size."""
@@ -141,7 +144,7 @@ def low_line(commit: Commit, feats: Features, lang: str) -> str:
     if not feats.pr.empty:
         for what in feats.pr.what[:2]:
             if len(what) <= MAX_LOW_SENTENCE and not repeats(what, title) and what.count("`") % 2 == 0:
-                return _sentence(what)
+                return settle(what)
     main = feats.categories[0].category if feats.categories else None
     stat = dict(files=feats.n_files, s=_s(feats.n_files), added=feats.added, deleted=feats.deleted)
     if main:
