@@ -200,7 +200,7 @@ def _layout(report: DayReport, lang: str) -> Layout:
                 entry=e, anchor=f"commit-{c.sha[:12]}", title=title, commit_url=commit_url(web, c.sha),
                 pr_url=pr_url(web, c.subject), pr=pr_number(c.subject),
                 reason=reader_reason(c, e.features, e.verdict, lang), breaking=_breaking_dict(e, lang),
-                breaking_line=breaking_line(b, lang) if b is not None else None,
+                breaking_line=breaking_line(b, lang, c.subject) if b is not None else None,
                 generic=generic_keys(c, e.features, e.verdict))
             views.append(view)
             tier_view["entries"].append(view)
@@ -256,6 +256,7 @@ def build_view(report: DayReport, lang: str, explain: bool = False) -> dict:
                 "prose": e.prose,
                 "show_reason": e.verdict.tier != "low" or rules_point_higher(e.commit, e.features, e.verdict),
                 "explain": _explain(e) if explain else None,
+                "low_text": _low_text(v, e, lang) if e.verdict.tier == "low" else None,
                 "insights": [(t(lang, k), getattr(e.prose.insights, k)) for k in
                              ("architecture", "performance", "security", "maintainability")
                              if e.prose.insights and getattr(e.prose.insights, k)],
@@ -287,6 +288,21 @@ def build_view(report: DayReport, lang: str, explain: bool = False) -> dict:
         if usage else None,
         "empty": t(lang, "no_commits", label=label, tz=report.timezone),
     }
+
+
+def _low_text(v: EntryView, e: Entry, lang: str) -> str:
+    """A low commit's line after its links, as Markdown: what it does, a breaking change (⚠️, inline: the
+    commit keeps to one line) and, when signals pointed higher, why it is low anyway. Sentences of ours in
+    zh follow a full-width stop without a space."""
+    pieces = [md.inline(x) for x in e.prose.summary]
+    if v.breaking_line:
+        pieces.append("⚠️ " + md.inline(v.breaking_line))
+    if rules_point_higher(e.commit, e.features, e.verdict):
+        pieces.append(md.inline(v.reason))
+    out = ""
+    for piece in pieces:
+        out += ("" if not out or out.endswith(("。", "！", "？", "；", "）")) else " ") + piece
+    return out
 
 
 def _explain(e: Entry) -> str:

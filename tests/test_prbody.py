@@ -216,9 +216,9 @@ def test_empty_descriptions_are_said_to_be_empty(commits):
         f = extract(c)
         assert f.pr.empty
         lines = summary_lines(c, f, "en")
-        if not f.is_revert:  # said to be empty, with where the change is: this entry's own sentence
-            assert lines[0].startswith("The PR description is empty; the change is in `") and len(lines) == 1
-            assert summary_lines(c, f, "zh")[0].startswith("PR 说明为空；改动位于 `")
+        if not f.is_revert:
+            assert lines == ("The PR description is empty.",)
+            assert summary_lines(c, f, "zh") == ("PR 说明为空。",)
 
 
 def test_reverts_say_what_they_undo(commits):

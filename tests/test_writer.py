@@ -288,9 +288,9 @@ def test_reason_says_the_model_outweighed_a_rule_pointing_higher():
                         {"high": 0.01, "medium": 0.09, "low": 0.9})
     assert f.breaking is not None and f.breaking.kind == "dependency_bump"  # the detector reads the new pin
     assert reader_reason(c, f, model_low, "en") == (
-        "Bumps a core dependency; includes a change users must act on (requires torch 2.9); these signals point to "
-        "high, but the model, judging from similar past commits, rated it low.")
-    assert reader_reason(c, f, model_low, "zh") == ("升级核心依赖；含需要用户处理的变更（需要 torch 2.9）；"
+        "Bumps a core dependency; includes a breaking change users must act on; these signals point to "
+        "high, but the model, judging from similar past commits, rated it low.")  # what it is: the ⚠️ line
+    assert reader_reason(c, f, model_low, "zh") == ("升级核心依赖；含需要用户处理的不兼容变更；"
                                                     "这些信号指向高，但模型参照相似的历史提交判为低。")
     plain = replace(f, breaking=None)  # without the detection, the rule alone points to medium
     assert reader_reason(c, plain, model_low, "zh") == "升级核心依赖；这些信号指向中，但模型参照相似的历史提交判为低。"
@@ -313,13 +313,12 @@ def test_reason_of_quiet_commits_and_facts_from_the_pr():
     f, v = classify(c)
     f = replace(f, pr=PRBody(user_facing="yes", user_facing_text=("Adds a flag.",), empty=False),
                 breaking=Breaking("default_change", "--kv-offload", "on by default"))
-    assert reader_reason(c, f, v, "zh") == ("新增运行时能力；含需要用户处理的变更（`--kv-offload` 的默认值改变）；"
+    assert reader_reason(c, f, v, "zh") == ("新增运行时能力；含需要用户处理的不兼容变更；"
                                             "PR 说明存在用户可见变更；这些信号指向高，但规则总分只到中。")
     # a breaking detection points to high: a lower tier says what outweighed it
     assert reader_reason(c, f, replace(v, tier="low"), "en") == (
-        "New capability in runtime code; includes a change users must act on (changes the default of "
-        "`--kv-offload`); the PR description states a user-facing change; these signals point to high, but the "
-        "rules' total only reaches low.")
+        "New capability in runtime code; includes a breaking change users must act on; the PR description states a "
+        "user-facing change; these signals point to high, but the rules' total only reaches low.")
     assert rules_point_higher(c, f, replace(v, tier="medium"))
     argus = RulesClassifier("argus").classify([(c, f)])[0]
     assert reader_reason(c, f, argus, "en").startswith("Reference formula score ")
@@ -383,3 +382,19 @@ def test_headline_without_probabilities_ranks_by_rule_score():
     assert [i.text for i in build_headline(items, "en").items] == ["support FooNet model architecture",
                                                                    "Add a small option"]
     assert build_headline([item(3, "[Doc] x", "low", {"docs/a.md": (1, 1)})], "en").items == ()
+
+
+def test_an_empty_description_is_said_plainly_at_most_twice_a_report():
+    """Beyond two entries of one report, "The PR description is empty." would be a repeated filler line: the
+    next entries name where their own change is instead."""
+    from commitradar.writer.deterministic import DeterministicWriter
+
+    items = []
+    for i, path in enumerate(("pkg/core/a.py", "pkg/core/b.py", "pkg/core/c.py", "pkg/core/d.py")):
+        c = make(subject=f"fix: thing {i}", body="", files={path: (20, 3)})
+        items.append((c, extract(c), verdict("medium")))
+    for lang, plain in (("en", "The PR description is empty."), ("zh", "PR 说明为空。")):
+        summaries = [p.summary for p in DeterministicWriter().write(items, lang).proses]
+        assert summaries[:2] == [(plain,), (plain,)]
+        assert summaries[2][0] != plain and "`pkg/core/c.py`" in summaries[2][0]
+        assert "`pkg/core/d.py`" in summaries[3][0]

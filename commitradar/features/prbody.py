@@ -57,6 +57,9 @@ _WRAPPED_PLUS = re.compile(r"(?<=[^\s:])\n([ \t]*)\+(?=[ \t])")
 # The same re-wrap puts numbers first on a line ("dimensions >=\n65536. When …"): not a list unless it counts on.
 _WRAPPED_NUMBER = re.compile(r"(?<=[^\s:.!?])\n([ \t]*)(\d{1,9})([.)])(?=[ \t]|$)", re.M)
 _TITLE_TAIL = re.compile(r"\A\s*…[^\n]*\n?")  # a long title's end, moved into the body by GitHub
+# The re-wrap also leaves a bullet's marker alone on its line ("-\n<code>file</code>"): after a text line that
+# would make a setext heading of it. The marker belongs to the line below.
+_LONE_MARKER = re.compile(r"^([ \t]*[-*+])[ \t]*\n(?=[ \t]*[^\s-])", re.M)
 
 
 _ORDERED_LINE = re.compile(r"^[ \t]*\d{1,9}[.)](?:[ \t]|$)")
@@ -103,6 +106,7 @@ def prepare(body: str) -> Source:
     text = _TRAILER.sub("", text)
     text = _VLLM_PINS.sub(" ", text)
     text = _DASH_RULE.sub(r"\n\n\1", text)
+    text = _LONE_MARKER.sub(r"\1 ", text)
     text = _WRAPPED_PLUS.sub(r" \1+", text)
     text = _WRAPPED_NUMBER.sub(_unwrap_number, text)
     text = _TITLE_TAIL.sub("", text)
@@ -255,6 +259,7 @@ _NOISE = re.compile(
     r"|.*\b(?:thank you for (?:your )?contribut|thanks for your contribution).*"
     r"|this reverts commit [0-9a-f]{7,40}.*"
     r"|(?:files? (?:changed|touched|modified)|changed files?)\s*[:：].*"
+    r"|potential fix for (?:pull request|code scanning|code quality|copilot) (?:finding|alert)s?.*"
     r"|(?:related\s+)?(?:rfc|issues?|prs?|tracking issue|rfc issue|upstream (?:pr|issue))s?\s*[:：]?\s*"
     r"(?:refs?|see|fix(?:es)?|closes?)?\s*[:：]?\s*(?:(?:[\w.-]+/[\w.-]+)?#\d+|https?://\S+)(?:[\s,;&]+(?:(?:[\w.-]+/[\w.-]+)?#\d+|https?://\S+))*\W*"
     r"|(?:this pr|it) (?:was|is) (?:generated|written|created) (?:by|with) .*"
@@ -293,8 +298,12 @@ _TEST_TALK = re.compile(r"^(?:(?:this|the) (?:pr|change|patch|fix) (?:was|is|has
 
 
 _TABLE_ROW = re.compile(r"^\|.*\|.*\||^[|:\s-]{6,}$")
-_LEADING_REF = re.compile(r"^(?:fix(?:es|ed)?|close[sd]?|resolve[sd]?|related(?: to)?|part of)\s*:?\s*"
-                          r"(?:[\w.-]+/[\w.-]+)?#\d+[.,;:]?\s+(?=\S)", re.I)
+_LEADING_REF = re.compile(r"^(?:(?:fix(?:es|ed)?|close[sd]?|resolve[sd]?|related(?: to)?|part of|see|refs?)\s*:?\s*)?"
+                          r"(?:(?:[\w.-]+/[\w.-]+)?#\d+|<?https?://\S+?>?)[.,;:]?\s+(?=\S)", re.I)
+# Chatter around references: "first pr of #9147", "follow-up of #12", "part 2 of #3".
+_REF_CHATTER = re.compile(r"^\W*(?:(?:the\s+)?(?:first|second|third|last|next|\d+(?:st|nd|rd|th)?|another|one)\s+(?:pr|part|step)|"
+                          r"follow[- ]?up|part\s+\d+|split|cherry[- ]?pick(?:ed)?|backport(?:ed)?|same as|port(?:ed)?)\s+"
+                          r"(?:of|from|for|to)\s+(?:(?:[\w.-]+/[\w.-]+)?#\d+|https?://\S+)\W*$", re.I)
 
 
 def _is_noise(unit: str) -> bool:
@@ -339,7 +348,8 @@ class _Walk:
         if text.endswith((":", "：")) and len(text.split()) <= 4:
             return  # a label ("Benefits:") whose list did not follow
         text = _LEADING_REF.sub("", text)
-        if not _is_noise(text) and len(self.units) < MAX_UNITS * 2:
+        text = re.sub(r"\s*,\s*(?=[.;])", "", text)  # "in interface level, ." (a clause the author left out)
+        if not _is_noise(text) and not _REF_CHATTER.match(text) and len(self.units) < MAX_UNITS * 2:
             self.units.append(_Unit(self.role, text, kind))
 
 

@@ -283,10 +283,14 @@ def short_subject(text: str, limit: int = MAX_SUBJECT) -> str:
     return (cut or text[:limit]) + " …"
 
 
+DEPENDENCY_KINDS = ("dependency_bump", "dropped_support")
+
+
 def breaking_brief(b: Breaking, lang: str) -> str:
-    """A few words for the headline and the reason: "Removes `--foo`", "Requires CANN 9.0.1"."""
+    """A few words for the headline: "Removes `--foo`", "Requires CANN 9.0.1" (package and platform names are
+    names, not code: they are never code spans, as on the entry's ⚠️ line)."""
     subject = short_subject(b.subject)
-    subject = code_name(subject) if looks_like_name(subject) else subject
+    subject = code_name(subject) if looks_like_name(subject) and b.kind not in DEPENDENCY_KINDS else subject
     version = (b.version or "").replace("`", "").strip()
     if b.kind == "dependency_bump" and version and version in subject:
         version = ""
@@ -301,13 +305,21 @@ def breaking_what(b: Breaking, lang: str) -> str:
     return detector_what(b, lang)
 
 
-def breaking_line(b: Breaking, lang: str) -> str:
-    """The ⚠️ line of an entry: what to know or do, then the evidence quoted."""
+def breaking_line(b: Breaking, lang: str, title: str | None = None) -> str:
+    """The ⚠️ line of an entry: what to know or do, then the evidence quoted (unless the evidence is the
+    commit's own title, which the entry already shows)."""
     what = breaking_what(b, lang)
     q = quote(b.evidence, lang, limit=240)
-    if not q:
+    if not q or (title and _bare(b.evidence) == _bare(title)):
         return what
     return t(lang, "risk_breaking_found", what=what, evidence_label=t(lang, "evidence"), quote=q)
+
+
+def _bare(text: str) -> str:
+    """A subject's words without its tags, conventional prefix and PR number, for comparing."""
+    text = re.sub(r"^\s*(?:\[[^\]]*\]\s*)*(?:[a-z]+(?:\([^)]*\))?!?:\s*)?", "", text.strip(), flags=re.I)
+    text = re.sub(r"\s*\(#\d+\)\s*$", "", text)
+    return " ".join(re.sub(r"[\W_]+", " ", text.lower()).split())
 
 
 # ------------------------------------------------------------------ per entry

@@ -89,16 +89,16 @@ def summary_lines(commit: Commit, feats: Features, lang: str, limit: int = MAX_P
         if len(text.split()) >= 3 and not any(repeats(text, o) for o in out):
             out.append(t(lang, "user_facing_said", text=settle(shorten(text, MAX_BULLET - 30))))
     if not out:
-        out.append(_nothing_said(commit, feats, lang))
+        out.append(t(lang, "pr_empty") if feats.pr.empty else t(lang, "pr_title_only"))
     return tuple(out)
 
 
-def _nothing_said(commit: Commit, feats: Features, lang: str) -> str:
-    """The description says nothing beyond the title (or nothing at all): say so, and where the change is, so
-    the sentence is this entry's own and not one repeated over a report."""
+def nothing_said_where(commit: Commit, feats: Features, lang: str) -> str | None:
+    """"The description is empty; the change is in …": the entry's own version of the sentence, for a report
+    where the plain one would repeat in more than ``REPEAT_LIMIT`` entries (None when there is no path)."""
     paths = [code_name(p) for p in where(commit, feats)]
     key = "pr_empty" if feats.pr.empty else "pr_title_only"
-    return t(lang, f"{key}_where", paths=t(lang, "list_sep").join(paths)) if paths else t(lang, key)
+    return t(lang, f"{key}_where", paths=t(lang, "list_sep").join(paths)) if paths else None
 
 
 def _s(n: int) -> str:
@@ -190,7 +190,23 @@ class DeterministicWriter:
 
     def write(self, items: Sequence[Item], lang: str, mapping=None) -> WriteResult:
         proses = spread_repeats([write_one(c, f, v, lang) for c, f, v in items])
-        return WriteResult(proses, notes=[t(lang, "writer_deterministic")])
+        return WriteResult(said_once(proses, items, lang), notes=[t(lang, "writer_deterministic")])
+
+
+def said_once(proses: Sequence[Prose], items: Sequence[Item], lang: str, limit: int = REPEAT_LIMIT) -> list[Prose]:
+    """"The PR description is empty." on more than ``limit`` entries of a report says nothing per entry: from
+    the next one on, the sentence names where that entry's change is."""
+    plain = {t(lang, "pr_empty"), t(lang, "pr_title_only")}
+    seen: dict[str, int] = {}
+    out = []
+    for prose, (commit, feats, _) in zip(proses, items):
+        line = prose.summary[0] if len(prose.summary) == 1 else None
+        if line in plain:
+            seen[line] = seen.get(line, 0) + 1
+            if seen[line] > limit and (own := nothing_said_where(commit, feats, lang)):
+                prose = replace(prose, summary=(own,))
+        out.append(prose)
+    return out
 
 
 WRITERS.add("deterministic", DeterministicWriter)

@@ -14,7 +14,6 @@ from functools import lru_cache
 from ..classifier.rules import PRESETS, TIER_ORDER, Cap, Preset, Rule
 from ..i18n import STRINGS, t
 from ..records import Commit, Features, Verdict
-from .advice import breaking_brief
 
 MAX_PHRASES = 3
 _IMPLIED = {"runtime-code": None, "fix": "core-fix"}  # shown only when nothing more specific is: (name, unless)
@@ -78,11 +77,8 @@ def _hit_phrases(view: RuleView, lang: str) -> list[str]:
 
 def _fact_phrases(feats: Features, lang: str) -> list[str]:
     out = []
-    if feats.breaking is not None:
-        brief = breaking_brief(feats.breaking, lang)
-        if lang == "en" and brief[1:2].islower():  # "Requires torch 2.9" inside a sentence
-            brief = brief[0].lower() + brief[1:]
-        out.append(t(lang, "reason_breaking", brief=brief))
+    if feats.breaking is not None:  # what it is and what to do is the entry's ⚠️ line, not repeated here
+        out.append(t(lang, "reason_breaking"))
     elif feats.breaking_mark:
         out.append(t(lang, "reason_breaking_mark"))
     if feats.pr.user_facing == "yes":
