@@ -398,3 +398,10 @@ def test_an_empty_description_is_said_plainly_at_most_twice_a_report():
         assert summaries[:2] == [(plain,), (plain,)]
         assert summaries[2][0] != plain and "`pkg/core/c.py`" in summaries[2][0]
         assert "`pkg/core/d.py`" in summaries[3][0]
+
+
+def test_a_regression_test_is_not_a_reported_speed_number():
+    from commitradar.writer.advice import reported_numbers
+
+    assert reported_numbers(["Regression test catches the bug; pre-fix triggers an illegal address in <2 s."], "en") is None
+    assert reported_numbers(["This cuts decode latency by 12% on H100."], "en") == "“This cuts decode latency by 12% on H100”"

@@ -65,6 +65,7 @@ _NUMBER = re.compile(r"(?<![A-Za-z_])\d+(?:\.\d+)?\s*(?:%|x\b|×|倍|ms\b|us\b|�
 _PERF_WORDS = re.compile(r"\b(speed[- ]?ups?|faster|slower|improv\w*|reduc\w*|gain\w*|boost\w*|regress\w*|"
                          r"drop(?:s|ped)?|increas\w*|decreas\w*|sav(?:e|es|ed|ing)|lower|higher|cut|from\s+\S+\s+to)\b|"
                          r"提升|降低|加速|减少|增加|下降", re.I)
+_NOT_PERF = re.compile(r"\bregression[- ]tests?\b|\b(?:timeouts?|time[- ]?outs?|deadlines?|waits?)\b", re.I)  # not a speed claim
 _LOG_LIKE = re.compile(r"\b(INFO|WARNING|ERROR|DEBUG)\b|\[\w+\.py:\d+\]|\bpid=|\bpassed\b|\bfailed\b|\bwarnings? in\b|"
                        r"\btests? in\b|\*\*|\||^\s*[-*+>#]|=\s*\(|\bmax_abs\b", re.I)
 _LABEL = re.compile(r"^(?:motivation|summary|description|purpose|results?|performance|benchmarks?|modifications|"
@@ -233,7 +234,7 @@ def reported_numbers(sentences: Iterable[str], lang: str) -> str | None:
     the clause of it that holds the number, when the sentence is long)."""
     for raw in sentences:
         s = _human_sentence(raw)
-        if s is None or not (_NUMBER.search(s) and _PERF_WORDS.search(s)):
+        if s is None or not (_NUMBER.search(s) and _PERF_WORDS.search(_NOT_PERF.sub(" ", s))):
             continue
         q = quote(s, lang)
         if q is None:  # too long: the clause that holds the number
