@@ -404,4 +404,4 @@ def test_a_regression_test_is_not_a_reported_speed_number():
     from commitradar.writer.advice import reported_numbers
 
     assert reported_numbers(["Regression test catches the bug; pre-fix triggers an illegal address in <2 s."], "en") is None
-    assert reported_numbers(["This cuts decode latency by 12% on H100."], "en") == "“This cuts decode latency by 12% on H100”"
+    assert reported_numbers(["This reduces decode latency by 12% on H100."], "en") == "“This reduces decode latency by 12% on H100”"
