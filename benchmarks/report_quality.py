@@ -13,8 +13,11 @@ reads every Markdown report and its JSON twin. Printed and written to benchmarks
 - clipped bullets: prose bullets of medium/high entries (summary, impact, risks, suggestions) that end
   mid-sentence (no terminal punctuation and no "…" once closing quotes and brackets are set aside) or whose
   inline Markdown is unbalanced per markdown-it (a backtick, ``*`` or a word-edge ``_`` left as literal text,
-  not escaped) — target ≤ 2 %; counted per section too, and with a looser reading (``mid_sentence``: ends
-  with a comma, colon, semicolon, dash, open bracket or a function word) for comparison;
+  not escaped) — target ≤ 2 %; counted per section too, with a looser reading (``mid_sentence``: ends
+  with a comma, colon, semicolon, dash, open bracket or a function word), and with a stricter one
+  (``cut_in_source``: a summary bullet quoted from the description that stops where its sentence there goes
+  on, without "…" — a full stop added to a cut would pass the first reading, not this one; bullets that are
+  not verbatim quotes are not checked, ``cut_in_source_checked`` says how many were);
 - bullets repeated in ≥ 3 entries of one report — target 0;
 - occurrences of model internals in the Markdown (``P(high)``, strongest features, nearest labeled, feature
   names with values, rule scores) — target 0;
@@ -171,6 +174,62 @@ def section_counts(doc: str) -> dict[str, list[int]]:
     return out
 
 
+def summary_bullets(doc: str) -> dict[str, list[str]]:
+    """anchor → the bullets of its 📋 summary section."""
+    out: dict[str, list[str]] = {}
+    lines = doc.split("\n")
+    anchor, cur = None, None
+    for i, ln in enumerate(lines):
+        m = re.fullmatch(r'<a id="([^"]+)"></a>', ln)
+        if m and i + 1 < len(lines) and lines[i + 1].startswith("#### "):
+            anchor, cur = m.group(1), None
+            continue
+        if ln == "---" or ln.startswith("### "):
+            anchor = None
+        m = re.match(r"^\*\*(📋|🎯|⚠️|💡) ", ln)
+        if m:
+            cur = m.group(1)
+        if anchor and cur == "📋" and ln.startswith("- "):
+            out.setdefault(anchor, []).append(ln[2:])
+    return out
+
+
+_MARKUP = re.compile(r"<!--.*?-->|<[^>\n]+>|[`*]|(?<!\w)_|_(?!\w)", re.S)
+_BREAK = re.compile(r"\n[ \t]*(?:\n|[-*+][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|>)")
+_QUOTED = re.compile(r"[“\"](.+)[”\"]$")
+
+
+def _source_text(body: str) -> str:
+    """The description as running text: markup dropped, blocks (blank lines, list items, headings) marked ¶."""
+    text = body.replace("\r\n", "\n")
+    text = _BREAK.sub(" ¶ ", text)
+    text = _MARKUP.sub("", text).replace("\\", "")
+    return re.sub(r"\s+", " ", text)
+
+
+def cut_in_source(bullet: str, source: str) -> bool | None:
+    """The stricter reading: does this summary bullet stop where its sentence in the description goes on,
+    without saying so ("…")? None when the bullet is not a verbatim quote of the description (our own
+    sentences, joined items) and cannot be checked."""
+    text = plain(bullet).strip()
+    m = _QUOTED.search(text)
+    if m:
+        text = m.group(1)
+    if text.endswith("…"):
+        return None  # a declared cut
+    core = re.sub(r"(?<=\S)[.。]$", "", text).strip()  # the full stop a whole item may have been given
+    core = re.sub(r"\s+", " ", core.replace("`", ""))
+    if len(core) < 20:
+        return None
+    i = source.find(core)
+    if i < 0:
+        return None
+    rest = source[i + len(core): i + len(core) + 3].lstrip()
+    if not rest or rest[0] in "¶.!?。！？;:,，；：)]}\"'”’…-–—":
+        return False
+    return bool(re.match(r"[\w\u4e00-\u9fff(`]", rest))
+
+
 def low_lines(doc: str, low: list[dict]) -> list[int]:
     """Markdown lines that belong to each low commit: any line naming its anchor or SHA, plus lines under
     its list line that are not another entry's (sub-bullets)."""
@@ -203,6 +262,10 @@ def measure_report(md_path: Path, data: dict) -> dict:
     r["clipped"] = [b for b in flat if clipped(b)]
     r["mid_sentence"] = [b for b in flat if mid_sentence(b)]
     r["by_section"] = section_counts(doc)
+    bodies = {e["anchor"]: _source_text(e["commit"].get("body") or "") for e in entries}
+    checked = [(b, cut_in_source(b, bodies.get(a, ""))) for a, bs in summary_bullets(doc).items() for b in bs]
+    r["cut_checked"] = sum(1 for _, c in checked if c is not None)
+    r["cut_in_source"] = [b for b, c in checked if c]
     seen: dict[str, set] = defaultdict(set)
     for anchor, bs in bullets:
         for b in bs:
@@ -285,6 +348,8 @@ def main() -> int:
                                for name in ("summary", "impact", "risks", "suggestions")},
         "mid_sentence": sum(len(r["mid_sentence"]) for r in reports),
         "mid_sentence_share": round(sum(len(r["mid_sentence"]) for r in reports) / max(1, bullets), 4),
+        "cut_in_source": sum(len(r["cut_in_source"]) for r in reports),
+        "cut_in_source_checked": sum(r["cut_checked"] for r in reports),
         "repeated_bullets": len(repeated),
         "internals": sum(r["internals"] for r in reports),
         "pr_eligible": eligible,
@@ -316,6 +381,7 @@ def main() -> int:
         "examples": {
             "clipped": [b for r in reports for b in r["clipped"]][:25],
             "mid_sentence": [b for r in reports for b in r["mid_sentence"]][:25],
+            "cut_in_source": [b for r in reports for b in r["cut_in_source"]][:25],
             "repeated": [{"repo": a, "day": d, "bullet": t, "entries": n} for a, d, t, n in repeated][:25],
         },
         "per_repo": {repo: {

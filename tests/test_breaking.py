@@ -290,3 +290,51 @@ def test_talk_about_versions_and_fallbacks_is_not_breaking(subject, body):
 def test_subtle_breaking_statements_are_found(subject, body, kind, word):
     b = extract(make(subject, body, files=(("pkg/core/gemm.py", 40, 30),))).breaking
     assert b is not None and b.kind == kind and word in b.subject, b
+
+
+@pytest.mark.parametrize("subject,body,files,kind,word", [
+    ("[Misc] update runtime requirements (#9)", "", (("requirements/runtime.txt", 3, 3),), "dependency_bump",
+     "requirements/runtime.txt"),
+    ("[bugfix] Return the Transformer version from 4.57.2 to 4.57.1 (#9)", "", (("requirements.txt", 2, 0),),
+     "dependency_bump", "transformers"),
+    ("[CI] Upgrade the test image (#9)", "Upgrade transformers to >=4.56.4", (("requirements.txt", 1, 1),
+                                                                            ("tests/test_x.py", 3, 3)), "dependency_bump",
+     "transformers"),
+    ("[Core] Disable the chunked prefill feature in dense models (#9)", "", (("pkg/core/sched.py", 20, 3),),
+     "default_change", "chunked prefill"),
+    ("[Perf] Optimize the routing path (#9)", "### Does this PR introduce _any_ user-facing change?\nYes. Expert "
+     "Parallelism is now explicitly disabled on 310P.", (("pkg/ops/moe.py", 40, 30),), "removal", "Expert Parallelism"),
+    ("[Performance] Batched calibration (#9)", "- Change `data_collator` default from the default collator to a "
+     "truncation collator", (("pkg/data.py", 40, 10),), "default_change", "data_collator"),
+])
+def test_moves_and_switches_said_in_few_words_are_found(subject, body, files, kind, word):
+    b = extract(make(subject, body, files=files)).breaking
+    assert b is not None and b.kind == kind and word.lower() in b.subject.lower(), b
+
+
+def test_upgrade_to_a_bare_version_names_the_upstream_of_a_plugin():
+    from datetime import UTC, datetime
+
+    from commitradar.records import FileChange
+
+    t0 = datetime(2026, 3, 10, tzinfo=UTC)
+    c = Commit("vllm-project/vllm-ascend", "b" * 40, "A", "", t0, t0, ("p",), "upgrade to 0.18.0 (#7502)", "",
+               (FileChange("vllm_ascend/worker/runner.py", 30, 40),))
+    b = extract(c, mapping_for(c.repo)).breaking
+    assert b is not None and (b.kind, b.subject, b.version) == ("dependency_bump", "vLLM", "0.18.0")
+    other = Commit("acme/tool", "b" * 40, "A", "", t0, t0, ("p",), "[CI] Upgrade Mooncake to 0.3.9 (#9)", "",
+                   (FileChange(".github/workflows/ci.yml", 1, 1),))
+    assert extract(other).breaking is None
+
+
+@pytest.mark.parametrize("subject,body,files", [
+    ('Revert "[Feat] enable hierarchical ops on A2 by default (#5545)" (#5611)', "", (("pkg/ops/a.py", 10, 20),)),
+    ("[Misc] Clean up useless patch (#9)", "- remove v0.11.0 period job, we're at v0.11.0 now.",
+     (("pkg/patch/a.py", 0, 200), (".github/workflows/x.yaml", 0, 30))),
+    ("[Model] Refactor sfa into mla and remove deepseek_v3_2.py (#9)", "", (("pkg/models/deepseek_v3_2.py", 0, 600),)),
+    ("[BUG] Fix the fp4 routing (#9)", "Temporarily disable `routingIndicesBlockKernel` as it is not compatible with "
+     "the packing format.", (("csrc/routing.cu", 9, 3),)),
+    ("docs: upgrade torch==2.9.0 in the docker container (#9)", "", (("docker/Dockerfile.ci", 1, 1),)),
+])
+def test_reverts_ci_jobs_refactors_and_internal_switches_are_not_breaking(subject, body, files):
+    assert extract(make(subject, body, files=files)).breaking is None

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from ..i18n import t
 from ..records import Breaking, Commit, PRBody
 from .prbody import shorten
-from .title import TitleParts, breaking_footer
+from .title import TitleParts, breaking_footer, is_revert
 
 #: Core toolkits and dependencies whose required version matters to a user (canonical name, pattern).
 CORE_DEPENDENCIES: tuple[tuple[str, str], ...] = (
@@ -41,7 +41,7 @@ CORE_DEPENDENCIES: tuple[tuple[str, str], ...] = (
     ("torch", r"(?:py)?torch(?![-_ ]?(?:npu|codec|vision|audio|ao|compile|dynamo|\.compile|run))"),
     ("triton", r"triton(?![-_ ]?(?:ascend|backend|kernel|server|ops))"),
     ("vLLM", r"vl+m(?![-_ ]?(?:ascend|bench|router|serve|omni|project))"),
-    ("transformers", r"transformers"),
+    ("transformers", r"transformers|transformer(?=\s+(?:version\s+)?(?:from\s+|to\s+|v?\d))"),
     ("compressed-tensors", r"compressed[-_ ]tensors"),
     ("nvidia-cutlass-dsl", r"(?:nvidia[-_ ])?cutlass[-_ ]dsl"),
     ("apache-tvm-ffi", r"(?:apache[-_ ])?tvm[-_ ]ffi"),
@@ -95,7 +95,7 @@ _DEFAULT_CHANGE = re.compile(
     r"enlarg|rais|lower|flip|restor)\w*\b[^.;]{0,60}\bby default\b|"
     r"(?:by )?default(?:s|ed)?\s+(?:to|enabl\w*|disabl\w*|on|off)\b|"
     r"(?:chang|modif|adjust|updat|switch|unify|unifi|increas|decreas|enlarg|rais|lower|flip)\w*\s+(?:the\s+)?"
-    r"(?:\w+\s+){0,4}default(?:s|\s+(?:value|values|behaviou?r|method|policy|mode|backend|port|protocol|size|setting|"
+    r"(?:[\w`'\".-]+\s+){0,4}default(?:s|\s+(?:value|values|behaviou?r|method|policy|mode|backend|port|protocol|size|setting|"
     r"ttl|ratio|namespace|config))?\b|"
     r"default\s+(?:value|behaviou?r|policy|method|backend|mode|protocol)\s+(?:of\s+\S+\s+)?(?:is\s+)?(?:now|changed|becomes)|"
     r"default[- ](?:enable|disable)|(?:now|is)\s+(?:enabled|disabled|on|off)\s+by\s+default|"
@@ -132,7 +132,7 @@ _REGRESSION = re.compile(
     r"(?:performance|perf|accuracy|throughput|latency|precision|memory)\s+(?:drop|degradation|regression|decrease|loss|increase)|"
     r"known issues?\s*[:：]|"
     r"(?:is|are)\s+broken\s+by\b|"
-    r"temporar\w+\s+(?:disabl|remov|freez|turn\w* off)\w*\s+(?!(?:the\s+)?(?:test|ut|case|ci|check))|"
+    r"temporar\w+\s+(?:disabl|remov|freez|turn\w* off)\w*\s+(?!(?:the\s+)?(?:test|ut|case|ci|check|`))|"
     r"(?:feature|function(?:ality)?|capability)\s+is\s+temporarily\s+(?:frozen|disabled|unavailable))", re.I)
 _NOT_BREAKING = re.compile(
     r"\b(?:no (?:breaking|user-facing|api|functional) changes?|without (?:any )?(?:breaking|behaviou?r) changes?|"
@@ -141,6 +141,13 @@ _NOT_BREAKING = re.compile(
     r"(?:deprecated|legacy)\s+(?:\w+\s+){0,3}fallback|keeps?\s+(?:\S+\s+){1,4}?(?:importable|working|compatible|supported|"
     r"usable|available))\b", re.I)
 
+# A subject that turns a user-facing feature off: "Disable the chunked prefill feature in Non-MLA LLMs".
+_TURNS_OFF = re.compile(r"^\W*(?:\[[^\]]*\]\s*)*(?:disabl\w*|turn\w* off)\s+(?:the\s+)?((?:[\w`'-]+\s+){0,4}?"
+                        r"(?:feature|support|mode|option|backend|scheduler|optimi[sz]ation|fusion|overlap|offload\w*))\b",
+                        re.I)
+# A statement that something users could do stops working: "Expert Parallelism is now explicitly disabled on 310P".
+_NOW_OFF = re.compile(r"((?:[A-Z`][\w`.-]*\s+){1,4})(?:is|are)\s+now\s+(?:explicitly\s+|fully\s+)?(?:disabled|"
+                      r"unsupported|not supported|rejected|blocked|forbidden)\b")
 # An environment variable replaced by a parameter or a config entry: the variable stops working.
 _ENV_REPLACED = re.compile(
     r"\binstead of (?:an?\s+|the\s+|using\s+)?(?:\w+\s+)?env(?:ironment)?(?:[- ]var(?:iable)?s?)?\b|"
@@ -222,9 +229,16 @@ def _subject_of(text: str, kind: str, at: int = 0) -> str:
     return _object_after(text, at) or shorten(text, 60)
 
 
+# A project that follows one upstream's releases: a bare "upgrade to 0.18.0" names that upstream's version.
+_UPSTREAM = {"vllm-ascend": "vLLM"}
+_BARE_MOVE = re.compile(r"^\W*(?:\[[^\]]*\]\s*)*(?:upgrad|bump|updat|mov|align)\w*\s+(?:vllm\s+|version\s+)?to\s+(?:v|release\s+)?"
+                        r"(\d+\.\d+\.\d+(?:rc\d+)?)\b", re.I)
+
+
 def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue | None:
     """``Upgrade CANN to 9.0.1`` / ``requires torch>=2.10`` / ``Bump vLLM version to v0.23.0``."""
-    verb = re.search(r"\b(?:upgrad|bump|updat|pin|requir|mov|switch|raise|rais|migrat|adopt|use[sd]?\b)\w*", text, re.I)
+    verb = re.search(r"\b(?:upgrad|bump|updat|pin|requir|mov|switch|raise|rais|migrat|adopt|use[sd]?\b|downgrad|"
+                     r"return|roll\w* back|freez|lock)\w*", text, re.I)
     added = re.search(r"\badd\w*\s+`?([A-Za-z][\w.-]*)`?(?:\s+\S+){0,2}?\s+(?:to|in|into)\s+(?:the\s+)?(?:\w+\s+){0,2}"
                       r"(?:requirements?|dependencies|install_requires|pyproject)\b", text, re.I)
     if added and user_paths:
@@ -239,6 +253,11 @@ def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue |
     if re.search(r"\b(?:upper bound|relax|unpin|allow newer|loosen|exclude)\b|\b(?:remov|drop)\w*\b[^;]{0,30}?\brequirement",
                  text, re.I):
         return None
+    upstream = _UPSTREAM.get(repo.rsplit("/", 1)[-1].lower())
+    bare_move = _BARE_MOVE.search(text)
+    if upstream and bare_move and not _deps_in(text, repo) and not _PIN_ONLY.search(text):
+        # vllm-ascend's "upgrade to 0.18.0" is its upstream's release
+        return Cue("dependency_bump", 3.0, upstream, text, source, bare_move.group(1))
     for name, m in _deps_in(text, repo):
         version = _version_after(text, m.end())
         if bare and m.start() > 0 and not re.search(r"\b(?:upgrad|bump|requir|pin)\w*", text, re.I):
@@ -279,7 +298,7 @@ _ADJECTIVES = re.compile(r"^(?:the|a|an|all|some|unused|useless|redundant|dead|d
 
 def _head_is_internal(tail: str) -> bool:
     """The removed thing, read as its first clause: does it start or end with a developer-only noun?"""
-    clause = re.split(r"[,;.(]|\s(?:and|from|in|of|for|to|with|because|since|as|which)\s", tail.strip(" :"), maxsplit=1)[0]
+    clause = re.split(r"[,;(]|\.(?!\w)|\s(?:and|from|in|of|for|to|with|because|since|as|which)\s", tail.strip(" :"), maxsplit=1)[0]
     words = [w.strip("`'\"") for w in clause.split() if not _ADJECTIVES.match(w.strip("`'\""))]
     if not words:
         return False
@@ -352,6 +371,8 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
     if body and _ELSEWHERE.search(text):
         return out  # about another change, an earlier state, or a plan
     m = _DROPPED.search(text)
+    if m and re.search(r"^\s*(?:period\s+|nightly\s+|e2e\s+)?(?:jobs?|workflows?|ci|tests?|pipelines?)\b", text[m.end():], re.I):
+        m = None  # "remove v0.11.0 period job": a CI job named after a version
     if m and not re.search(r"\b(?:requirement|constraint|restriction|limit|pin|upper bound)s?\b", text, re.I):
         version = _version_after(text, m.start())
         score = 3.0 - (2.0 if not body and re.search(r"\bunsupported\b", text, re.I) else 0.0)
@@ -396,6 +417,8 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
         if body and re.search(r"\b(?:is|are|remains?|stays?)\s+(?:disabled|off|not enabled)\s+by default\b", text, re.I) \
                 and not re.search(r"\b(?:now|no longer)\b", text, re.I):
             score -= 2.0
+        if re.search(r"\bdefault\w*\s+(?:\w+\s+){0,3}?from\s+\S.{0,60}?\bto\b", text, re.I):
+            score += 1.0  # "change X's default from A to B": the change itself, spelled out
         out.append(Cue("default_change", score - (0.5 if body else 0.0), _default_subject(text, m), text, source))
     cue = dependency_cue(text, source, repo, user_paths)
     if cue:
@@ -406,6 +429,12 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
         lead = re.sub(r"^\W*(?:\[[^\]]*\]\s*)*", "", lead).strip()
         subject = lead if lead and len(lead.split()) <= 8 else _object_after(text, 0, 8)
         out.append(Cue("format_change", 3.0, subject, text, source))
+    m = None if body else _TURNS_OFF.search(text)
+    if m and not re.search(r"\b(?:tests?|ci|ut|e2e|cases?|checks?|lint|warnings?|logs?|logging|debug)\b", text, re.I):
+        out.append(Cue("default_change", 3.0, m.group(1).strip(" `'\""), text, source))
+    m = _NOW_OFF.search(text)
+    if m and not re.search(r"\b(?:tests?|ci|ut|e2e|cases?|by default)\b", text[: m.start()], re.I):
+        out.append(Cue("removal", 3.5, m.group(1).strip(" `'\""), text, source))
     m = _ENV_REPLACED.search(text)
     if m and not _NOT_BREAKING.search(text):
         var = _ENV_VAR.search(text)
@@ -632,9 +661,23 @@ _CI_ONLY_DEP = re.compile(r"\b(?:in|for|of)\s+(?:the\s+|our\s+)?(?:docker\s+cont
                           r"environments?))\b|\bci\s+(?:containers?|images?|dockers?)\b", re.I)
 
 
+# Runtime requirement declarations of a Python project (not dev, test, docs, lint or CI requirements).
+_REQUIREMENTS = re.compile(r"(?:^|/)(?:requirements(?:[-_/][^/]*)?\.txt|setup\.py|setup\.cfg|pyproject\.toml)$", re.I)
+_NOT_RUNTIME_REQ = re.compile(r"dev|test|lint|doc|ci|build|bench|example|format|mypy|typing", re.I)
+# A subject that says declared versions moved, without naming them.
+_DECLARED_MOVE = re.compile(r"\b(?:updat|upgrad|bump|rais|pin|refresh|sync|align)\w*\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+                            r"(?:requirements?|deps|dependenc(?:y|ies)|dep versions?|package versions?)\b", re.I)
+# A description sentence that states a move: "Upgrade transformers to >=4.56.4", "Pin torch==2.9.0".
+_STATED_MOVE = re.compile(r"^\W*(?:this pr\s+|we\s+)?(?:upgrad|bump|pin|requir|rais|downgrad|updat)\w*\s+(?:the\s+)?`?"
+                          r"[A-Za-z][\w.-]*`?(?:\s+(?:version|dependency|requirement|pin))?\s*(?:to\s+|==|>=|~=|→|->)\s*"
+                          r"[`'\"]?(?:>=|==|~=)?\s*v?\d", re.I)
+
+
 def _paths_facts(commit: Commit) -> dict:
     paths = [f.path for f in commit.files]
     n = max(1, len(paths))
+    requirement_files = [p for p in paths if _REQUIREMENTS.search(p) and not _NOT_RUNTIME_REQ.search(p.rsplit("/", 1)[-1])
+                         and not _CI_PATH.search(p)]
     runtime = [p for p in paths if _SOURCE_EXT.search(p) and not (_TEST_PATH.search(p) or _DOCS_PATH.search(p)
                                                                       or _CI_PATH.search(p) or p.startswith(("docker/", "k8s/")))]
     return {
@@ -646,6 +689,8 @@ def _paths_facts(commit: Commit) -> dict:
                                                 for p in paths),
         "deleted_share": sum(1 for f in commit.files if f.added == 0 and (f.deleted or 0) > 0) / n,
         "mostly_deletions": commit.deleted > 2 * max(1, commit.added),
+        # every changed file is a runtime requirement declaration
+        "requirement_files": requirement_files if requirement_files and len(requirement_files) == len(paths) else [],
     }
 
 
@@ -670,8 +715,14 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
         cues.append(_marked_cue(commit, pr, title_text, repo, facts))
     if diff:
         cues.extend(diff_cues(diff, repo))
-    for cue in text_cues(title_text, "subject", repo, facts["user_install"]):
+    reverting = is_revert(commit.subject) or ctype == "revert"
+    for cue in () if reverting else text_cues(title_text, "subject", repo, facts["user_install"]):
+        # a revert's subject quotes the change it undoes: that change's words are not this commit's
         cues.append(_in_context(cue, facts, pr, tags, ctype, title_text, scope))
+    if facts["requirement_files"] and not reverting and _DECLARED_MOVE.search(title_text):
+        # "update ascend requirements", "Update dep versions for release": only declarations changed
+        cues.append(_in_context(Cue("dependency_bump", 3.0, facts["requirement_files"][0], commit.subject, "paths"),
+                                facts, pr, tags, ctype, title_text, scope))
     said = pr.user_facing_text[:3] if pr.user_facing != "no" else ()
     for sentence in said:
         for cue in text_cues(sentence, "body", repo, facts["user_install"]):
@@ -681,7 +732,8 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
             strong = cue.kind in ("removal", "rename") and (_ENV_VAR.search(sentence) or _FLAG.search(sentence)
                                                              or "no longer" in sentence.lower()
                                                              or _ENV_REPLACED.search(sentence) or _PUBLIC_API.search(sentence))
-            dependency = cue.kind == "dependency_bump" and facts["deps_files"] and bool(_NEW_PACKAGE.search(sentence))
+            dependency = cue.kind == "dependency_bump" and facts["deps_files"] and bool(
+                _NEW_PACKAGE.search(sentence) or _STATED_MOVE.search(sentence))
             if cue.kind in ("regression", "format_change", "dropped_support", "default_change") or strong or dependency:
                 cues.append(_in_context(cue, facts, pr, tags, ctype, title_text, scope))
     return cues
@@ -748,7 +800,8 @@ def _in_context(cue: Cue, facts: dict, pr: PRBody, tags: set[str], ctype: str | 
         score -= 1.0  # a fix that removes something: usually the broken mechanism itself
     if kind == "format_change" and cue.source == "body" and (ctype == "fix" or tags & _FIX_TAGS):
         score -= 1.0  # "fix … by modifying the return value": the fix's own mechanics
-    if kind in ("rename", "removal") and (any("refactor" in t for t in tags) or ctype == "refactor") and cue.source == "subject":
+    if kind in ("rename", "removal") and cue.source == "subject" and (any("refactor" in t for t in tags) or ctype == "refactor"
+                                                                    or re.match(r"\W*refactor", title, re.I)):
         score -= 1.0
     if any(_NOT_BREAKING.search(t) for t in pr.user_facing_text[:2]) and kind != "dependency_bump":
         score -= 1.5
