@@ -338,3 +338,31 @@ def test_upgrade_to_a_bare_version_names_the_upstream_of_a_plugin():
 ])
 def test_reverts_ci_jobs_refactors_and_internal_switches_are_not_breaking(subject, body, files):
     assert extract(make(subject, body, files=files)).breaking is None
+
+
+@pytest.mark.parametrize("subject,body,files,kind,word", [
+    ("[API change] Allow tensors for the attention scales (#9)",
+     "- remove the `bmm1_scale_log2_tensor` and `bmm2_scale_tensor` in the `xqa_batch_decode_with_kv_cache_mla`",
+     (("pkg/decode.py", 40, 42),), "removal", "bmm1_scale_log2_tensor"),
+    ("tests: Update support for tgv_gemm to SM100 only and add to ut (#9)", "", (("pkg/gemm.py", 18, 7),
+                                                                               ("tests/test_tgv.py", 50, 0)),
+     "dropped_support", "tgv_gemm"),
+    ("[Store] unify file storage backend env vars under MOONCAKE_OFFLOAD_ prefix (#9)", "",
+     (("store/src/storage_backend.cpp", 23, 8),), "rename", "MOONCAKE_OFFLOAD_"),
+    ("Bump up ct and nvidia-ml-py for 0.9 release (#9)", "", (("setup.py", 3, 3),), "dependency_bump", "setup.py"),
+    ("enable sm103 moe dsl backend (#9)", "enable sm103 moe dsl backend\n\nbumped dep version nvidia-cutlass-dsl>=4.3.1",
+     (("pkg/cute_dsl/gemm.py", 9, 3),), "dependency_bump", "cutlass"),
+])
+def test_announced_api_changes_narrowed_support_renamed_envs_and_floors(subject, body, files, kind, word):
+    b = extract(make(subject, body, files=files)).breaking
+    assert b is not None and b.kind == kind and word.lower() in b.subject.lower(), b
+
+
+@pytest.mark.parametrize("subject,body,files", [
+    ("Bump version to 0.3.8 in pyproject.toml (#9)", "", (("pyproject.toml", 1, 1),)),
+    ("Bump tested transformers upper bound to 5.12.1 (#9)", "", (("setup.py", 1, 1),)),
+    ("[Llama4] Support updated llama4 definition (#9)", "Update definition to account for slight changes from "
+     "transformers >= 4.54", (("pkg/models/llama4.py", 30, 20),)),
+])
+def test_own_versions_upper_bounds_and_mentions_of_versions_are_not_floors(subject, body, files):
+    assert extract(make(subject, body, files=files)).breaking is None

@@ -141,6 +141,9 @@ _NOT_BREAKING = re.compile(
     r"(?:deprecated|legacy)\s+(?:\w+\s+){0,3}fallback|keeps?\s+(?:\S+\s+){1,4}?(?:importable|working|compatible|supported|"
     r"usable|available))\b", re.I)
 
+# Support narrowed to some platforms: "Update support for tgv_gemm to SM100 only", "restrict X to Hopper".
+_NARROWED = re.compile(rf"\bsupport\s+(?:for\s+)?`?([\w.-]+)`?\s+to\s+(?:only\s+)?{_PLATFORM}(?:\s*(?:/|and|,)\s*{_PLATFORM})*\s+only\b|"
+                       rf"\b(?:restrict|limit|narrow)\w*\s+`?([\w.-]+)`?\s+(?:support\s+)?to\s+(?:only\s+)?{_PLATFORM}\b", re.I)
 # A subject that turns a user-facing feature off: "Disable the chunked prefill feature in Non-MLA LLMs".
 _TURNS_OFF = re.compile(r"^\W*(?:\[[^\]]*\]\s*)*(?:disabl\w*|turn\w* off)\s+(?:the\s+)?((?:[\w`'-]+\s+){0,4}?"
                         r"(?:feature|support|mode|option|backend|scheduler|optimi[sz]ation|fusion|overlap|offload\w*))\b",
@@ -148,6 +151,9 @@ _TURNS_OFF = re.compile(r"^\W*(?:\[[^\]]*\]\s*)*(?:disabl\w*|turn\w* off)\s+(?:t
 # A statement that something users could do stops working: "Expert Parallelism is now explicitly disabled on 310P".
 _NOW_OFF = re.compile(r"((?:[A-Z`][\w`.-]*\s+){1,4})(?:is|are)\s+now\s+(?:explicitly\s+|fully\s+)?(?:disabled|"
                       r"unsupported|not supported|rejected|blocked|forbidden)\b")
+# Environment variables renamed together: "unify file storage env vars under MOONCAKE_OFFLOAD_ prefix".
+_ENV_RENAMED = re.compile(r"\b(?:unif|consolidat|renam|re-?prefix|namespac|regroup)\w*\s+(?:\S+\s+){0,5}?"
+                          r"env(?:ironment)?[- ]?var(?:iable)?s?\s+(?:under|into|with|to|as|behind)\b", re.I)
 # An environment variable replaced by a parameter or a config entry: the variable stops working.
 _ENV_REPLACED = re.compile(
     r"\binstead of (?:an?\s+|the\s+|using\s+)?(?:\w+\s+)?env(?:ironment)?(?:[- ]var(?:iable)?s?)?\b|"
@@ -177,6 +183,8 @@ _DEPS_PATH = re.compile(r"(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.py
 _DOCS_PATH = re.compile(r"^(docs?|examples?)/|\.(md|rst|po|ipynb)$", re.I)
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing|e2e)/|(^|/)test_[^/]*$|_test\.\w+$", re.I)
 
+# An author's tag that announces a breaking API change: "[API change]", "[BC-breaking]", "[Breaking]".
+_API_TAG = re.compile(r"\[\s*(?:api[ -]?chang\w*|bc[ -]?break\w*|breaking(?:[ -]?changes?)?|api[ -]?break\w*)\s*\]", re.I)
 AUTHOR_SCORE = 8.0  # the author's own notes and marks outrank anything read from text or diff
 SOURCE_RANK = {"footer": 0, "diff": 1, "subject": 2, "mark": 2, "body": 3, "paths": 4}
 
@@ -370,6 +378,9 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
     body = source == "body"
     if body and _ELSEWHERE.search(text):
         return out  # about another change, an earlier state, or a plan
+    m = _NARROWED.search(text)
+    if m:
+        out.append(Cue("dropped_support", 3.0, (m.group(1) or m.group(2) or m.group(0)).strip("`'\" "), text, source))
     m = _DROPPED.search(text)
     if m and re.search(r"^\s*(?:period\s+|nightly\s+|e2e\s+)?(?:jobs?|workflows?|ci|tests?|pipelines?)\b", text[m.end():], re.I):
         m = None  # "remove v0.11.0 period job": a CI job named after a version
@@ -435,6 +446,12 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
     m = _NOW_OFF.search(text)
     if m and not re.search(r"\b(?:tests?|ci|ut|e2e|cases?|by default)\b", text[: m.start()], re.I):
         out.append(Cue("removal", 3.5, m.group(1).strip(" `'\""), text, source))
+    m = _ENV_RENAMED.search(text)
+    if m and not _NOT_BREAKING.search(text):
+        prefix = re.search(r"\b([A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*)(?![A-Za-z0-9])", text)
+        var = _ENV_VAR.search(text)
+        out.append(Cue("rename", 4.0, (var.group(0) if var else prefix.group(1) if prefix else "environment variables"),
+                       text, source))
     m = _ENV_REPLACED.search(text)
     if m and not _NOT_BREAKING.search(text):
         var = _ENV_VAR.search(text)
@@ -667,6 +684,13 @@ _NOT_RUNTIME_REQ = re.compile(r"dev|test|lint|doc|ci|build|bench|example|format|
 # A subject that says declared versions moved, without naming them.
 _DECLARED_MOVE = re.compile(r"\b(?:updat|upgrad|bump|rais|pin|refresh|sync|align)\w*\s+(?:the\s+)?(?:\w+\s+){0,2}?"
                             r"(?:requirements?|deps|dependenc(?:y|ies)|dep versions?|package versions?)\b", re.I)
+# A subject that leads with a bump ("Bump up ct and nvidia-ml-py for 0.9 release").
+_BUMP_LEAD = re.compile(r"^\W*(?:\[[^\]]*\]\s*)*(?:bump|upgrad|rais|pin)\w*\b", re.I)
+# A sentence that states a requirement: "minimum version requirement to 4.3.1", "nvidia-cutlass-dsl>=4.3.1".
+_REQUIREMENT_STATEMENT = re.compile(r"\b(?:minimum|min)\s+(?:\w+\s+){0,2}?(?:version|requirement)\b|"
+                                    r"\b(?:bump|rais|requir|need|pin|upgrad)\w*\b[^.;]{0,40}?\b[a-z][\w.-]*\s*>=\s*v?\d", re.I)
+_NOT_A_FLOOR = re.compile(r"<=|<\s*\d|\bcaps?\b|upper bound|\bfrom\b[^.;]{0,30}>=|\b(?:stays?|remains?|unchanged|still)\b",
+                          re.I)
 # A description sentence that states a move: "Upgrade transformers to >=4.56.4", "Pin torch==2.9.0".
 _STATED_MOVE = re.compile(r"^\W*(?:this pr\s+|we\s+)?(?:upgrad|bump|pin|requir|rais|downgrad|updat)\w*\s+(?:the\s+)?`?"
                           r"[A-Za-z][\w.-]*`?(?:\s+(?:version|dependency|requirement|pin))?\s*(?:to\s+|==|>=|~=|→|->)\s*"
@@ -703,7 +727,7 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
     facts = _paths_facts(commit)
     repo = commit.repo
     cues: list[Cue] = []
-    marked = (isinstance(title, TitleParts) and title.breaking) or pr.marked_breaking
+    marked = (isinstance(title, TitleParts) and title.breaking) or pr.marked_breaking or bool(_API_TAG.search(commit.subject))
     footer = breaking_footer(commit.body)
     for note in ((footer,) if footer else ()) + pr.breaking_notes:
         found = text_cues(note, "footer", repo, facts["user_install"])
@@ -719,7 +743,10 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
     for cue in () if reverting else text_cues(title_text, "subject", repo, facts["user_install"]):
         # a revert's subject quotes the change it undoes: that change's words are not this commit's
         cues.append(_in_context(cue, facts, pr, tags, ctype, title_text, scope))
-    if facts["requirement_files"] and not reverting and _DECLARED_MOVE.search(title_text):
+    own_version = re.search(r"\b(?:bump|updat|set)\w*\s+(?:the\s+)?(?:package\s+|project\s+|release\s+)?version\b", title_text, re.I)
+    loosened = re.search(r"\b(?:upper bound|relax\w*|unpin\w*|allow newer|loosen\w*|caps?)\b", title_text, re.I)
+    if facts["requirement_files"] and not reverting and not own_version and not loosened and (
+            _DECLARED_MOVE.search(title_text) or _BUMP_LEAD.match(title_text)):
         # "update ascend requirements", "Update dep versions for release": only declarations changed
         cues.append(_in_context(Cue("dependency_bump", 3.0, facts["requirement_files"][0], commit.subject, "paths"),
                                 facts, pr, tags, ctype, title_text, scope))
@@ -732,8 +759,10 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
             strong = cue.kind in ("removal", "rename") and (_ENV_VAR.search(sentence) or _FLAG.search(sentence)
                                                              or "no longer" in sentence.lower()
                                                              or _ENV_REPLACED.search(sentence) or _PUBLIC_API.search(sentence))
-            dependency = cue.kind == "dependency_bump" and facts["deps_files"] and bool(
-                _NEW_PACKAGE.search(sentence) or _STATED_MOVE.search(sentence))
+            dependency = cue.kind == "dependency_bump" and (
+                (facts["deps_files"] and bool(_NEW_PACKAGE.search(sentence) or _STATED_MOVE.search(sentence)))
+                or bool(_REQUIREMENT_STATEMENT.search(sentence) and cue.version and cue.subject != "Python"
+                        and not _NOT_A_FLOOR.search(sentence)))
             if cue.kind in ("regression", "format_change", "dropped_support", "default_change") or strong or dependency:
                 cues.append(_in_context(cue, facts, pr, tags, ctype, title_text, scope))
     return cues
@@ -747,7 +776,9 @@ def _marked_cue(commit: Commit, pr: PRBody, title: str, repo: str, facts: dict) 
     found = [replace(c, evidence=commit.subject) for c in text_cues(title, "subject", repo, facts["user_install"])]
     said = pr.user_facing_text[:3] if pr.user_facing != "no" else ()
     for sentence in tuple(said) + pr.what[:8]:
-        found += text_cues(sentence, "body", repo, facts["user_install"])
+        # read like a subject: the author said it breaks, so a plain "remove the `x` parameter" is the statement
+        found += [replace(c, source="body", score=c.score - 0.25)
+                  for c in text_cues(sentence, "subject", repo, facts["user_install"])]
     best = max(found, key=lambda c: (c.score, -SOURCE_RANK[c.source]), default=None)
     if best is not None and best.score > 1.0:
         return replace(best, score=AUTHOR_SCORE - 0.5, needs_deletions=False)
