@@ -10,7 +10,7 @@ from . import dataset, mining
 from .classifier import Classifier, get_classifier
 from .config import Config, RepoConfig
 from .features import extract
-from .features.breaking import diff_paths
+from .features.breaking import diff_paths, names_gone
 from .features.paths import mapping_for
 from .mining import LocalRepo, Window
 from .records import TIERS, Commit, DayReport, Entry
@@ -78,11 +78,16 @@ def build_report(
 def breaking_diff(commit: Commit) -> str | None:
     """The part of a mined commit's diff the breaking-change detector reads (``features.breaking.diff_paths``:
     dependency pins and flag / environment / configuration modules), or None when it touches none of them:
-    most commits cost no git call at all."""
+    most commits cost no git call at all. When a flag or environment variable stops being read there, the
+    rest of the commit's source is loaded too (a second call, rarely): it may only have moved."""
     paths = diff_paths(commit)
     if not paths:
         return None
-    return "".join(mining.load_diffs(commit, paths).values()) or None
+    text = "".join(mining.load_diffs(commit, paths).values())
+    if text and names_gone(text):
+        rest = [p for p in diff_paths(commit, wide=True) if p not in paths]
+        text += "".join(mining.load_diffs(commit, rest).values()) if rest else ""
+    return text or None
 
 
 def make_writer(config: Config) -> Writer:

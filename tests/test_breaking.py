@@ -366,3 +366,66 @@ def test_announced_api_changes_narrowed_support_renamed_envs_and_floors(subject,
 ])
 def test_own_versions_upper_bounds_and_mentions_of_versions_are_not_floors(subject, body, files):
     assert extract(make(subject, body, files=files)).breaking is None
+
+
+@pytest.mark.parametrize("subject,body,files,kind,word", [
+    ("fix: Eliminate the usage of CUDA ARCH macro in host function. (#9)",
+     "## 📌 Description\nThis PR fixed a dispatching issue.\n\n<!-- This is an auto-generated comment: release notes by "
+     "coderabbit.ai\n-->\n## Summary by CodeRabbit\n\n* **Chores**\n* Minor public API signature updated to accept GPU "
+     "capability input.\n<!-- end of auto-generated comment: release notes by coderabbit.ai -->",
+     (("include/pkg/allreduce.cuh", 44, 56),), "format_change", "public API signature"),
+    ("[Feature]Add Support for hybrid model (#9)",
+     "### Does this PR introduce _any_ user-facing change?\n**Yes (behavioral).**\n- **Compatibility note:** Requires a "
+     "UCM version whose `UCMConnector` exposes the forwarded methods above.\n",
+     (("pkg/kv_pool/ucm_connector.py", 86, 4),), "dependency_bump", "UCM"),
+    ("[Feat] Add custom Embedding tensor model parallel (#9)",
+     "This PR introduces Embedding tensor model parallel.\nAnd this PR refactor module tensor parallel configurations, "
+     "merge all config into `finegrained_tp_config` in `additional_config`, including:\n`lmhead_tensor_parallel_size`\n",
+     (("pkg/ascend_config.py", 60, 28), ("pkg/ops/embedding.py", 30, 4)), "rename", "finegrained_tp_config"),
+])
+def test_signature_notes_required_versions_and_merged_options(subject, body, files, kind, word):
+    b = extract(make(subject, body, files=files)).breaking
+    assert b is not None and b.kind == kind and word.lower() in b.subject.lower(), b
+
+
+def test_diff_pins_tightened_docker_toolkits_and_reformatted_defaults(make_repo):
+    """An exact pin of the same floor tightens it; a Docker base image's CANN / CUDA tag and inline pip pins are
+    versions too; a signature only reformatted (``= None):`` → ``= None``) changes no default."""
+    repo = make_repo("pins")
+    repo.commit("base", {
+        "requirements.txt": "torch>=2.7.1\nnumpy\n",
+        "docker/Dockerfile_a3": "FROM hub/cann:8.3.rc1.alpha002-a3-py3.11 AS base\nRUN pip install torch-npu==2.8.0rc1\n",
+        "pkg/quant_config.py": "def f(\n    mapping: dict | None = None):\n    pass\n",
+    })
+    sha = repo.commit("Tidy", {
+        "requirements.txt": "torch==2.7.1\nnumpy\n",
+        "docker/Dockerfile_a3": "FROM hub/cann:8.3.rc1-a3-py3.11 AS base\nRUN pip install torch-npu==2.8.0\n",
+        "pkg/quant_config.py": "def f(\n    mapping: dict | None = None,\n):\n    pass\n",
+    })
+    cues = {(c.kind, c.subject, c.version) for c in diff_cues(repo.git("show", "--format=", "-p", sha))}
+    assert ("dependency_bump", "torch", "2.7.1") in cues
+    assert ("dependency_bump", "CANN", "8.3.rc1") in cues
+    assert ("dependency_bump", "torch_npu", "2.8.0") in cues
+    assert not any(kind == "default_change" for kind, _, _ in cues)
+
+
+def test_a_variable_gone_from_the_env_module_but_read_elsewhere_or_unused_is_not_removed(make_repo):
+    """The report loads the rest of the commit's source when a variable leaves the files it reads first: a
+    variable that only moved is not removed; one the commit says was never used changes nothing."""
+    from commitradar.features.breaking import diff_paths
+
+    repo = make_repo("svc3")
+    repo.commit("base", {
+        "svc/constants.py": 'TIMEOUT = os.getenv("SVC_TIMEOUT")\n', "svc/proxy.py": "from .constants import TIMEOUT\n",
+        "svc/envs.py": 'env = {\n    "SVC_DEAD": lambda: os.getenv("SVC_DEAD"),\n}\n',
+    }, when="2026-03-09T08:00:00+00:00")
+    repo.commit("Fix authorization", {
+        "svc/constants.py": None, "svc/utils.py": 'TIMEOUT = os.getenv("SVC_TIMEOUT")\n',
+        "svc/proxy.py": "from .utils import TIMEOUT\n"}, when="2026-03-10T08:00:00+00:00")
+    repo.commit("Cleanup useless env\n\n`SVC_DEAD` is not used anywhere, let's remove it.\n",
+                {"svc/envs.py": "env = {\n}\n"}, when="2026-03-10T09:00:00+00:00")
+    by = _report(repo)
+    moved = by["Fix authorization"]
+    assert diff_paths(moved.commit) == ("svc/constants.py",)  # utils.py is read only because a variable left
+    assert moved.features.breaking is None
+    assert by["Cleanup useless env"].features.breaking is None

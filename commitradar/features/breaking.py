@@ -164,8 +164,16 @@ _ENV_REPLACED = re.compile(
 _PUBLIC_API = re.compile(
     r"\b(?:renam|standardi[sz]|chang|remov|drop|delet|unif|reorganiz|restructur)\w*\s+(?:\S+\s+){0,5}?public\s+"
     r"(?:api|interface|function|symbol|export)s?\b|"
-    r"\bpublic\s+(?:api|interface)s?\s+(?:\S+\s+){0,3}?(?:renamed|changed|removed|signatures?\s+chang\w*|breaks?)\b|"
+    r"\bpublic\s+(?:api|interface)s?\s+(?:\S+\s+){0,3}?(?:renamed|changed|removed|signatures?\s+(?:chang|updat|modifi)\w*|"
+    r"breaks?)\b|"
     r"\bbreaking changes? (?:to|in) (?:the\s+)?(?:public\s+)?(?:api|interface)s?\b|\bapi changes?\s*[:：]", re.I)
+# A version of a named dependency said to be required: "Compatibility note: Requires a UCM version whose …".
+_REQUIRES_VERSION = re.compile(r"\b[Rr]equires?\s+(?:an?\s+|the\s+)?(?:newer|recent|later|latest|updated|matching|compatible|"
+                               r"new)?\s*`?([A-Z][\w.-]*|[a-z][\w.-]*-[\w.-]+)`?\s+(?:version|release)\b")
+# Options merged under one key: "merge all config into `finegrained_tp_config`" (the old keys stop working).
+_CONFIG_MOVED = re.compile(r"\b(?:merg|mov|consolidat|fold|regroup)\w*\s+(?:all\s+)?(?:the\s+)?(?:\w+\s+){0,2}?(?:configs?|"
+                           r"configurations?|options?|settings?|parameters?|params|arguments?|keys?|fields?)\s+(?:in)?to\s+"
+                           r"(?:the\s+|a\s+|one\s+|single\s+|new\s+)*`([\w.-]+)`(?!\.py)", re.I)
 # An argument that must now have another dtype: "page table now requires int32 instead of uint32".
 _DTYPE_REQUIRED = re.compile(
     r"\b(?:now\s+)?(?:requires?|expects?|must be|accepts? only|takes)\s+(?:an?\s+)?`?(?:u?int|float|bf|fp|e\dm\d)\w*`?\s+"
@@ -178,7 +186,7 @@ _RELEASE_PATH = re.compile(r"^\.github/workflows/[^/]*(?:release|pypi|wheel|publ
 _CI_PATH = re.compile(r"^(\.github|\.buildkite|ci|\.ci|\.gitlab|tests?|benchmarks?)/|/tests?/|^docker/install/|"
                       r"^(\.pre-commit-config\.yaml|\.clang-format|\.flake8|ruff\.toml|\.yapfignore|codecov\.yml|format\.sh)$", re.I)
 _SOURCE_EXT = re.compile(r"\.(py|pyx|pyi|cc|cpp|cxx|c|h|hpp|hh|cu|cuh|rs|go|java|ts|js|proto)$", re.I)
-_DEPS_PATH = re.compile(r"(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|environment[^/]*\.ya?ml|"
+_DEPS_PATH = re.compile(r"(^|/)requirements/[^/]+\.txt$|(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|environment[^/]*\.ya?ml|"
                         r"Dockerfile[^/]*|[^/]*\.cmake|CMakeLists\.txt)$", re.I)
 _DOCS_PATH = re.compile(r"^(docs?|examples?)/|\.(md|rst|po|ipynb)$", re.I)
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing|e2e)/|(^|/)test_[^/]*$|_test\.\w+$", re.I)
@@ -261,6 +269,9 @@ def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue |
     if re.search(r"\b(?:upper bound|relax|unpin|allow newer|loosen|exclude)\b|\b(?:remov|drop)\w*\b[^;]{0,30}?\brequirement",
                  text, re.I):
         return None
+    named = _REQUIRES_VERSION.search(text)
+    if named and not _deps_in(text, repo) and named.group(1).lower() != repo.rsplit("/", 1)[-1].lower():
+        return Cue("dependency_bump", 3.0, named.group(1), text, source, _version_after(text, named.end()))
     upstream = _UPSTREAM.get(repo.rsplit("/", 1)[-1].lower())
     bare_move = _BARE_MOVE.search(text)
     if upstream and bare_move and not _deps_in(text, repo) and not _PIN_ONLY.search(text):
@@ -465,7 +476,8 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
             subject = re.sub(r"^\S+\s+", "", m.group(0))
         else:  # "Add `trtllm` backend to `mm_mxfp8`: API change: …": the API is the last name before the remark
             names = _CODE.findall(text[: m.start()]) or _CODE.findall(text)
-            subject = names[-1] if names else _object_after(text, 0, 8)
+            said = re.sub(r"\s+(?:renamed|changed|removed|breaks?|(?:chang|updat|modifi)\w*)$", "", m.group(0))
+            subject = names[-1] if names else said if said.lower().startswith("public") else _object_after(text, 0, 8)
         out.append(Cue(kind, 3.5, subject.strip(" ,.") or "public API", text, source))
     m = _DTYPE_REQUIRED.search(text)
     if m:
@@ -473,6 +485,9 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
         before = re.sub(r"\s*\b(?:now|also)\s*$", "", before).strip()
         subject = " ".join(before.split()[-4:]) or _object_after(text, m.end(), 4)
         out.append(Cue("format_change", 3.0, subject, text, source))
+    m = _CONFIG_MOVED.search(text)
+    if m and not _NOT_BREAKING.search(text):
+        out.append(Cue("rename", 3.0, m.group(1), text, source))
     m = _REGRESSION.search(text)
     if m and not re.search(r"\b(?:fix(?:es|ed)?|resolv\w*|recover\w*|avoid\w*|prevent\w*)\b[^.]{0,40}\b(?:regression|degradation|drop)\b",
                            text, re.I):
@@ -544,6 +559,8 @@ def _default_subject(text: str, m: re.Match) -> str:
 
 _DIFF_FILE = re.compile(r"^diff --git a/(\S+) b/(\S+)", re.M)
 _REQ_LINE = re.compile(r"""^\s*["']?([A-Za-z][\w.-]*)\s*(?:\[[^\]]*\])?\s*(==|>=|~=|<=|>|<|=)\s*["']?v?([0-9][\w.+-]*)""")
+_BASE_IMAGE = re.compile(r"^\s*FROM\s+(?:\S*/)?([a-z][\w.-]*):v?(\d+(?:\.[0-9A-Za-z]+)*)", re.I)
+_INLINE_PIN = re.compile(r"(?<![\w.-])([A-Za-z][\w.-]*)(==|>=|~=)v?(\d[\w.+]*)")
 _ARG_FLAG = re.compile(r"""add_argument\(\s*["'](--[a-z][a-z0-9-]+)["']""")
 _ENV_READ = re.compile(r"""(?:getenv|environ(?:\.get)?|get_env\w*|env_\w+)\s*[\(\[]\s*["']([A-Z][A-Z0-9_]{3,})["']|^\s*["']([A-Z][A-Z0-9_]{3,})["']\s*:""")
 _DEFAULT_ASSIGN = re.compile(r"""(?:^\s*([a-z_][a-z0-9_]*)\s*:\s*[\w\[\]., |]+\s*=\s*(.+?)\s*,?\s*$)|(?:default\s*=\s*([^,)]+))""")
@@ -557,20 +574,29 @@ _DIFF_WORTHY = re.compile(
     r"argparse\w*|(?:\w+_)?cli|cmd(?:line)?|defaults?|constants?|(?:api_)?server|serve|launch\w*|entrypoints?)"
     r"\.(?:py|h|hpp|cc|cpp|rs|go)$|(?:^|/)(?:cli|entrypoints?|configs?|envs?)/[^/]+\.(?:py|rs|go)$", re.I)
 MAX_DIFF_PATHS = 16
+MAX_WIDE_PATHS = 200
 
 
-def diff_paths(commit: Commit) -> tuple[str, ...]:
+def diff_paths(commit: Commit, wide: bool = False) -> tuple[str, ...]:
     """The files of ``commit`` whose diff :func:`diff_cues` can read something from (at most
     ``MAX_DIFF_PATHS``): dependency declarations and flag / environment / configuration modules, never tests
-    or docs. Empty for most commits: then no diff needs loading at all."""
+    or docs. Empty for most commits: then no diff needs loading at all. ``wide``: every source file (at most
+    ``MAX_WIDE_PATHS``), to see whether a flag or variable gone from those files reappears elsewhere."""
     out = []
     for f in commit.files:
         p = f.path
         if f.binary or _TEST_PATH.search(p) or _DOCS_PATH.search(p) or _CI_PATH.search(p):
             continue
-        if _DEPS_PATH.search(p) or _DIFF_WORTHY.search(p):
+        if _DEPS_PATH.search(p) or _DIFF_WORTHY.search(p) or (wide and _SOURCE_EXT.search(p)):
             out.append(p)
-    return tuple(out[:MAX_DIFF_PATHS])
+    return tuple(out[:MAX_WIDE_PATHS if wide else MAX_DIFF_PATHS])
+
+
+def names_gone(diff: str) -> bool:
+    """Whether ``diff`` shows a command-line flag or an environment variable stop being read: then the
+    rest of the commit's source is worth loading (:func:`diff_paths` ``wide``), since it may only have moved."""
+    return any(c.kind in ("removal", "rename") and (c.subject.isupper() or c.subject.startswith("--"))
+               for c in diff_cues(diff))
 
 
 def diff_cues(diff: str, repo: str = "") -> list[Cue]:
@@ -618,20 +644,30 @@ def _diff_files(diff: str) -> Iterable[tuple[str, list[str], list[str]]]:
 
 
 def _pin_cues(path: str, removed: list[str], added: list[str], repo: str) -> list[Cue]:
+    docker = "dockerfile" in path.rsplit("/", 1)[-1].lower()
+
     def pins(lines: list[str]) -> dict[str, tuple[str, str]]:
         found = {}
         for ln in lines:
             m = _REQ_LINE.match(ln.replace("ARG ", "").replace("ENV ", ""))
             if m:
                 found[m.group(1).lower()] = (m.group(2), m.group(3))
+            elif docker:  # "FROM …/cann:8.3.rc1-910b-…" and "pip install torch==2.8.0 torch-npu==2.8.0"
+                image = _BASE_IMAGE.match(ln)
+                if image:
+                    found.setdefault(image.group(1).lower(), (":", image.group(2)))
+                for m in _INLINE_PIN.finditer(ln):
+                    found.setdefault(m.group(1).lower(), (m.group(2), m.group(3)))
         return found
 
     before, after = pins(removed), pins(added)
     out = []
     for pkg, (op, version) in after.items():
         old = before.get(pkg)
-        if not old or old[1] == version:
+        if not old or old == (op, version):
             continue
+        if old[1] == version and not (op == "==" and old[0] in (">=", "~=", ">")):
+            continue  # only an exact pin of the same floor tightens it ("torch>=2.7.1" → "torch==2.7.1")
         dep = next((n for n, rx in _DEP_RX if rx.fullmatch(pkg) or rx.fullmatch(pkg.replace("_", "-"))), None)
         if dep is None:
             continue
@@ -655,11 +691,11 @@ def _default_cues(path: str, removed: list[str], added: list[str]) -> list[Cue]:
         for ln in lines:
             m = re.match(r"^\s*([a-z_][a-z0-9_]*)\s*:\s*[\w\[\]., |\"']+?\s*=\s*(.+?)\s*$", ln)
             if m and not m.group(2).startswith(("field(", "lambda")):
-                found[m.group(1)] = m.group(2).rstrip(",")
+                found[m.group(1)] = re.sub(r"[\s,):]+$", "", m.group(2))  # "None):" of a reformatted signature is "None"
                 continue
             m = re.search(r"""add_argument\(\s*["'](--[a-z][a-z0-9-]+)["'].*?default\s*=\s*([^,)]+)""", ln)
             if m:
-                found[m.group(1)] = m.group(2).strip()
+                found[m.group(1)] = re.sub(r"[\s,):]+$", "", m.group(2))
         return found
 
     before, after = defaults(removed), defaults(added)
@@ -678,6 +714,9 @@ _CI_ONLY_DEP = re.compile(r"\b(?:in|for|of)\s+(?:the\s+|our\s+)?(?:docker\s+cont
                           r"environments?))\b|\bci\s+(?:containers?|images?|dockers?)\b", re.I)
 
 
+# A commit that says what it removes was never used: a flag or variable gone from the diff then changes nothing.
+_UNUSED = re.compile(r"\b(?:unused|useless|not used|never used|no longer used|dead code|(?:has|had|have) no effect|"
+                     r"not read anywhere)\b", re.I)
 # Runtime requirement declarations of a Python project (not dev, test, docs, lint or CI requirements).
 _REQUIREMENTS = re.compile(r"(?:^|/)(?:requirements(?:[-_/][^/]*)?\.txt|setup\.py|setup\.cfg|pyproject\.toml)$", re.I)
 _NOT_RUNTIME_REQ = re.compile(r"dev|test|lint|doc|ci|build|bench|example|format|mypy|typing", re.I)
@@ -738,7 +777,9 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
     if marked:
         cues.append(_marked_cue(commit, pr, title_text, repo, facts))
     if diff:
-        cues.extend(diff_cues(diff, repo))
+        unused = _UNUSED.search(f"{commit.subject}\n{commit.body}")  # "`X` is not used anywhere, let's remove it"
+        cues.extend(c for c in diff_cues(diff, repo)
+                    if not (unused and c.kind in ("removal", "rename") and (c.subject.isupper() or c.subject.startswith("--"))))
     reverting = is_revert(commit.subject) or ctype == "revert"
     for cue in () if reverting else text_cues(title_text, "subject", repo, facts["user_install"]):
         # a revert's subject quotes the change it undoes: that change's words are not this commit's
@@ -758,11 +799,13 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
         for cue in text_cues(sentence, "body", repo, facts["user_install"]):
             strong = cue.kind in ("removal", "rename") and (_ENV_VAR.search(sentence) or _FLAG.search(sentence)
                                                              or "no longer" in sentence.lower()
-                                                             or _ENV_REPLACED.search(sentence) or _PUBLIC_API.search(sentence))
+                                                             or _ENV_REPLACED.search(sentence) or _PUBLIC_API.search(sentence)
+                                                             or _CONFIG_MOVED.search(sentence))
             dependency = cue.kind == "dependency_bump" and (
                 (facts["deps_files"] and bool(_NEW_PACKAGE.search(sentence) or _STATED_MOVE.search(sentence)))
                 or bool(_REQUIREMENT_STATEMENT.search(sentence) and cue.version and cue.subject != "Python"
-                        and not _NOT_A_FLOOR.search(sentence)))
+                        and not _NOT_A_FLOOR.search(sentence))
+                or bool(_REQUIRES_VERSION.search(sentence)))
             if cue.kind in ("regression", "format_change", "dropped_support", "default_change") or strong or dependency:
                 cues.append(_in_context(cue, facts, pr, tags, ctype, title_text, scope))
     return cues
@@ -829,7 +872,8 @@ def _in_context(cue: Cue, facts: dict, pr: PRBody, tags: set[str], ctype: str | 
     if kind in ("removal", "rename") and ((cue.source == "subject" and _FIXY.search(title))
                                           or (cue.source == "body" and tags & _FIX_TAGS)):
         score -= 1.0  # a fix that removes something: usually the broken mechanism itself
-    if kind == "format_change" and cue.source == "body" and (ctype == "fix" or tags & _FIX_TAGS):
+    if kind == "format_change" and cue.source == "body" and (ctype == "fix" or tags & _FIX_TAGS) \
+            and not _PUBLIC_API.search(cue.evidence):  # "public API signature updated" is no fix's mechanics
         score -= 1.0  # "fix … by modifying the return value": the fix's own mechanics
     if kind in ("rename", "removal") and cue.source == "subject" and (any("refactor" in t for t in tags) or ctype == "refactor"
                                                                     or re.match(r"\W*refactor", title, re.I)):
@@ -877,5 +921,5 @@ def what(b: Breaking, lang: str) -> str:
     return t(lang, f"breaking_{b.kind}", subject=subject)
 
 
-__all__ = ["detect", "what", "candidates", "pick", "text_cues", "diff_cues", "diff_paths", "Cue", "CORE_DEPENDENCIES",
+__all__ = ["detect", "what", "candidates", "pick", "text_cues", "diff_cues", "diff_paths", "names_gone", "Cue", "CORE_DEPENDENCIES",
            "THRESHOLD"]
