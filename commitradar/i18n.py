@@ -46,6 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "breaking_dropped_support": "不再支持 {subject}：仍在使用它的环境需先升级，或停留在旧版本。",
         "breaking_dependency_bump": "依赖要求提高：升级前核对 {subject} 的版本。",
         "breaking_dependency_bump_version": "依赖要求提高：{subject} 需升级到 {version}。",
+        "breaking_dependency_file": "{subject} 中的依赖版本要求已改变：升级前核对环境中的版本。",
         "breaking_format_change": "{subject} 的输出、接口或文件格式已改变：读取或调用它的代码需相应调整。",
         "breaking_regression": "PR 自述的已知问题：{subject}；升级前评估是否影响你的场景。",
         "breaking_marked": "作者将此变更标记为不兼容，但说明中没有写明影响：升级前阅读 PR 说明与改动（{subject}）。",
@@ -105,7 +106,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "risk_breaking_found": "{what}{evidence_label}：{quote}。",
         # what a breaking detection means, by kind (used unless features.breaking supplies breaking_<kind>)
         "what_removal": "移除了 {subject}", "what_rename": "{subject} 已改名", "what_default_change": "{subject} 的默认值改变",
-        "what_dropped_support": "不再支持 {subject}", "what_dependency_bump": "需要 {subject} {version}",
+        "what_dropped_support": "不再支持 {subject}", "what_dependency_bump": "需要 {subject} {version}", "what_dependency_file": "{subject} 的依赖要求改变",
         "what_format_change": "{subject} 的格式改变", "what_regression": "PR 自述的回归：{subject}",
         "what_marked": "作者标记为不兼容：{subject}",
         # generic advice: once per report, at the end
@@ -161,6 +162,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "breaking_dropped_support": "{subject} is no longer supported: upgrade that environment first, or stay on an older release.",
         "breaking_dependency_bump": "Raises the {subject} requirement: check the installed version before upgrading.",
         "breaking_dependency_bump_version": "Requires {subject} {version}: upgrade it before, or together with, this change.",
+        "breaking_dependency_file": "Changes the dependency versions required in {subject}: check your environment before upgrading.",
         "breaking_format_change": "The output, interface or file format of {subject} changed: adjust the code that reads or calls it.",
         "breaking_regression": "Known issue the PR reports: {subject}; check whether it affects you before upgrading.",
         "breaking_marked": "Marked as breaking by its author, without saying what breaks: read the PR before upgrading ({subject}).",
@@ -221,7 +223,7 @@ STRINGS: dict[str, dict[str, str]] = {
         # what a breaking detection means, by kind (used unless features.breaking supplies breaking_<kind>)
         "what_removal": "Removes {subject}", "what_rename": "Renames {subject}",
         "what_default_change": "Changes the default of {subject}", "what_dropped_support": "Drops support for {subject}",
-        "what_dependency_bump": "Requires {subject} {version}", "what_format_change": "Changes the format of {subject}",
+        "what_dependency_bump": "Requires {subject} {version}", "what_dependency_file": "Changes the requirements in {subject}", "what_format_change": "Changes the format of {subject}",
         "what_regression": "Regression reported by the PR: {subject}",
         "what_marked": "Marked breaking by its author: {subject}",
         # generic advice: once per report, at the end

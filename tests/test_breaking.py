@@ -429,3 +429,24 @@ def test_a_variable_gone_from_the_env_module_but_read_elsewhere_or_unused_is_not
     assert diff_paths(moved.commit) == ("svc/constants.py",)  # utils.py is read only because a variable left
     assert moved.features.breaking is None
     assert by["Cleanup useless env"].features.breaking is None
+
+
+@pytest.mark.parametrize("subject,body,files", [
+    ("[Misc] Upgrade vllm commit to the corresponding hash in dockerfiles (#9)",
+     "### What this PR does / why we need it?\nWe should also upgrade vllm commit in the dockerfiles since we have drop\n"
+     "vllm v0.18.0 support until the next release\n", (("Dockerfile", 1, 1), (".github/workflows/ci.yaml", 1, 1))),
+    ("[CI] Update UT CANN version to 8.5.0 for main branch (#9)", "Update UT CANN version to 8.5.0\n",
+     ((".github/workflows/_unit_test.yaml", 2, 2), ("setup.py", 1, 1), ("pkg/envs.py", 1, 1))),
+])
+def test_a_reason_about_an_earlier_change_and_test_toolkit_versions_are_not_breaking(subject, body, files):
+    assert extract(make(subject, body, files=files)).breaking is None
+
+
+def test_a_requirement_file_is_not_named_as_the_package_required():
+    from commitradar.writer.advice import breaking_brief
+
+    b = extract(make("Update dependency bounds for new release (#9)", "", files=(("setup.py", 4, 4),))).breaking
+    assert b is not None and b.kind == "dependency_bump" and b.subject == "setup.py"
+    assert breaking_brief(b, "en") == "Changes the requirements in setup.py"
+    assert what(b, "en").startswith("Changes the dependency versions required in setup.py")
+    assert "需要 setup.py" not in breaking_brief(b, "zh") and "setup.py" in what(b, "zh")

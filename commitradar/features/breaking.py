@@ -376,7 +376,8 @@ def _removal_cue(text: str, m: re.Match, source: str) -> Cue:
     return Cue("removal", score, subject, text, source)
 
 
-_ELSEWHERE = re.compile(r"\b(?:broken by|caused by|introduced (?:by|in)|previously|before this|used to|"
+_ELSEWHERE = re.compile(r"\b(?:since|because|as)\s+we\s+(?:have|had|'ve)\s+(?:already\s+)?(?:drop|remov|deprecat|delet)\w*|"
+                        r"\b(?:broken by|caused by|introduced (?:by|in)|previously|before this|used to|"
                         r"will (?:no longer|be removed|be deprecated)|deprecation warnings?|hard-?coded)\b|#\d+\s+(?:changed|introduced)",
                         re.I)
 
@@ -710,7 +711,7 @@ THRESHOLD = {"removal": 3.0, "rename": 2.5, "default_change": 2.5, "dropped_supp
 _KIND_ORDER = ("dropped_support", "dependency_bump", "removal", "rename", "default_change", "format_change", "regression")
 _FIXY = re.compile(r"^\W*(?:fix|fixes|fixed|hotfix|bugfix|correct)\b", re.I)
 _FIX_TAGS = frozenset({"bugfix", "fix", "hotfix"})
-_CI_ONLY_DEP = re.compile(r"\b(?:in|for|of)\s+(?:the\s+|our\s+)?(?:docker\s+containers?|(?:ci|test|dev)\s+(?:containers?|images?|"
+_CI_ONLY_DEP = re.compile(r"\b(?:ut|unit[- ]tests?|ci|e2e)\s+(?:\w+\s+)?(?:version|image)s?\b|\b(?:in|for|of)\s+(?:the\s+|our\s+)?(?:docker\s+containers?|(?:ci|test|dev)\s+(?:containers?|images?|"
                           r"environments?))\b|\bci\s+(?:containers?|images?|dockers?)\b", re.I)
 
 
@@ -918,8 +919,15 @@ def what(b: Breaking, lang: str) -> str:
         subject = f"“{subject}”"
     if b.kind == "dependency_bump" and b.version:
         return t(lang, "breaking_dependency_bump_version", subject=subject, version=b.version)
+    if b.kind == "dependency_bump" and is_requirement_file(subject):  # a declaration file changed, no package named
+        return t(lang, "breaking_dependency_file", subject=subject)
     return t(lang, f"breaking_{b.kind}", subject=subject)
 
 
-__all__ = ["detect", "what", "candidates", "pick", "text_cues", "diff_cues", "diff_paths", "names_gone", "Cue", "CORE_DEPENDENCIES",
+def is_requirement_file(name: str) -> bool:
+    """``setup.py``, ``requirements/runtime.txt``: a file declaring requirements, not a package."""
+    return bool(_DEPS_PATH.search(name.strip().strip("`")))
+
+
+__all__ = ["detect", "what", "candidates", "pick", "text_cues", "diff_cues", "diff_paths", "names_gone", "is_requirement_file", "Cue", "CORE_DEPENDENCIES",
            "THRESHOLD"]
