@@ -30,7 +30,7 @@ from .registry import Registry
 from .twin import FORMAT_VERSION as TWIN_FORMAT_VERSION
 from .writer.advice import breaking_line, breaking_what, general_notes, generic_keys
 from .writer.headline import build_headline
-from .writer.reasons import reader_reason, rules_point_higher
+from .writer.reasons import low_despite_breaking, reader_reason, rules_point_higher
 
 REPORT_FORMAT_VERSION = TWIN_FORMAT_VERSION  # the one format the twin readers (commitradar.twin) accept
 HEADLINE_ICON = {"must_read": "🔴", "breaking": "⚠️", "dependency": "📦"}
@@ -297,7 +297,9 @@ def _low_text(v: EntryView, e: Entry, lang: str) -> str:
     pieces = [md.inline(x) for x in e.prose.summary]
     if v.breaking_line:
         pieces.append("⚠️ " + md.inline(v.breaking_line))
-    if rules_point_higher(e.commit, e.features, e.verdict):
+    if v.breaking_line and e.features.breaking is not None:
+        pieces.append(md.inline(low_despite_breaking(e.commit, e.features, e.verdict, lang)))
+    elif rules_point_higher(e.commit, e.features, e.verdict):
         pieces.append(md.inline(v.reason))
     out = ""
     for piece in pieces:

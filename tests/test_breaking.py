@@ -450,3 +450,16 @@ def test_a_requirement_file_is_not_named_as_the_package_required():
     assert breaking_brief(b, "en") == "Changes the requirements in setup.py"
     assert what(b, "en").startswith("Changes the dependency versions required in setup.py")
     assert "需要 setup.py" not in breaking_brief(b, "zh") and "setup.py" in what(b, "zh")
+
+
+@pytest.mark.parametrize("evidence,subject,en,zh", [
+    ("use python 3.12 as the default version", "python 3.12", "Makes python 3.12 the default", "成为新的默认设置"),
+    ("Switch to IPC mode by default", "IPC mode", "Makes IPC mode the default", "成为新的默认设置"),
+    ("enable npugraph_ex by default", "npugraph_ex", "Turns `npugraph_ex` on by default", "改为默认开启"),
+    ("Disable SwiGLU clamp by default", "SwiGLU clamp", "Turns SwiGLU clamp off by default", "改为默认关闭"),
+    ("Change smooth_factor default from 0.8 to 1.0", "smooth_factor", "The default of `smooth_factor` changed", "默认行为已改变"),
+])
+def test_a_default_change_says_which_way_it_went(evidence, subject, en, zh):
+    """"use X as the default" makes X the new default; it is not "the default of X changed"."""
+    b = Breaking(kind="default_change", subject=subject, evidence=evidence, source="subject")
+    assert what(b, "en").startswith(en) and zh in what(b, "zh")

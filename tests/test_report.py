@@ -646,4 +646,8 @@ def test_a_low_commit_in_the_headline_still_takes_three_lines(golden_repo, lang)
         if e.features.breaking is not None:
             line = next(ln for ln in mine if ln.startswith("- <a id="))
             assert "⚠️" in line
+            # after the warning only what kept it low is said, not the warning's signals again
+            tail = line.split("⚠️", 1)[1]
+            assert ("仍判为低：" if lang == "zh" else "Still low: ") in tail
+            assert ("不兼容变更" if lang == "zh" else "breaking change users must act on") not in tail
     assert_links_resolve(doc)

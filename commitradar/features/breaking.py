@@ -921,7 +921,29 @@ def what(b: Breaking, lang: str) -> str:
         return t(lang, "breaking_dependency_bump_version", subject=subject, version=b.version)
     if b.kind == "dependency_bump" and is_requirement_file(subject):  # a declaration file changed, no package named
         return t(lang, "breaking_dependency_file", subject=subject)
+    form = default_form(b)
+    if form:
+        return t(lang, f"breaking_default_{form}", subject=subject)
     return t(lang, f"breaking_{b.kind}", subject=subject)
+
+
+_ON_BY_DEFAULT = re.compile(r"\b(?:enabl|turn\w* on|switch\w* on|activat)\w*\s+(.{1,60}?)\s+by default\b", re.I)
+_USE_BY_DEFAULT = re.compile(r"\b(?:use[sd]?|using|switch\w* to|adopt\w*)\s+(.{1,60}?)\s+by default\b", re.I)
+_OFF_BY_DEFAULT = re.compile(r"\b(?:disabl|turn\w* off|switch\w* off|deactivat)\w*\s+(.{1,60}?)\s+by default\b", re.I)
+
+
+def default_form(b: Breaking) -> str | None:
+    """How a default change reads: "new" when its subject becomes the default ("use python 3.12 as the
+    default version"), "on" / "off" when it is turned on or off by default; None for a plain change."""
+    if b.kind != "default_change" or b.source in ("diff", "mark"):
+        return None
+    subject = b.subject.strip().strip("`").lower()
+    text = b.evidence.replace("`", "")
+    for form, rx in (("new", _AS_DEFAULT), ("new", _USE_BY_DEFAULT), ("on", _ON_BY_DEFAULT), ("off", _OFF_BY_DEFAULT)):
+        m = rx.search(text)
+        if m and subject and subject in m.group(0).lower():
+            return form
+    return None
 
 
 def is_requirement_file(name: str) -> bool:
@@ -929,5 +951,5 @@ def is_requirement_file(name: str) -> bool:
     return bool(_DEPS_PATH.search(name.strip().strip("`")))
 
 
-__all__ = ["detect", "what", "candidates", "pick", "text_cues", "diff_cues", "diff_paths", "names_gone", "is_requirement_file", "Cue", "CORE_DEPENDENCIES",
+__all__ = ["detect", "what", "candidates", "pick", "text_cues", "diff_cues", "diff_paths", "names_gone", "is_requirement_file", "default_form", "Cue", "CORE_DEPENDENCIES",
            "THRESHOLD"]

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ..features.breaking import is_requirement_file
+from ..features.breaking import default_form, is_requirement_file
 from ..features.breaking import what as detector_what
 from ..i18n import STRINGS, t
 from ..records import Breaking, Commit, Features, Verdict
@@ -299,6 +299,8 @@ def breaking_brief(b: Breaking, lang: str) -> str:
     key = "what_marked" if b.source == "mark" else f"what_{b.kind}"
     if b.kind == "dependency_bump" and not version and is_requirement_file(subject):
         key = "what_dependency_file"
+    elif b.source != "mark" and default_form(b):
+        key = f"what_default_{default_form(b)}"
     if key in STRINGS[lang]:
         return re.sub(r"\s+", " ", t(lang, key, subject=subject, version=version)).strip()
     return f"{t(lang, 'breaking_label')}{t(lang, 'colon')}{subject}"

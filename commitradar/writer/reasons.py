@@ -123,6 +123,22 @@ def reader_reason(commit: Commit, feats: Features, verdict: Verdict, lang: str) 
     return text + t(lang, "stop")
 
 
+def low_despite_breaking(commit: Commit, feats: Features, verdict: Verdict, lang: str) -> str:
+    """A low entry's reason right after its ⚠️ line: the warning already says what breaks, so only what kept
+    the commit low is left to say ("Still low: no code that runs in production.")."""
+    view = rule_view(commit, feats, verdict)
+    tier = t(lang, "tier_word_" + verdict.tier)
+    binding = [t(lang, f"reason_cap_{c.name}") for c in view.caps
+               if TIER_ORDER[c.max_tier] <= TIER_ORDER[verdict.tier] and _has(lang, f"reason_cap_{c.name}")]
+    if binding:
+        why = binding[0]
+    elif not verdict.classifier.startswith("rules"):
+        why = t(lang, "reason_low_model", tier=tier)
+    else:
+        why = t(lang, "reason_low_score")
+    return t(lang, "reason_still", tier=tier, why=why) + t(lang, "stop")
+
+
 def signal_tier(view: RuleView, feats: Features) -> str:
     """The tier the importance signals point to before caps: the rules' score, raised to high by a breaking
     detection (the rubric: removals, default changes, dropped support, new required versions are high)."""
@@ -135,4 +151,4 @@ def rules_point_higher(commit: Commit, feats: Features, verdict: Verdict) -> boo
     return TIER_ORDER[signal_tier(rule_view(commit, feats, verdict), feats)] > TIER_ORDER[verdict.tier]
 
 
-__all__ = ["RuleView", "rule_view", "reader_reason", "rules_point_higher", "preset_of"]
+__all__ = ["RuleView", "rule_view", "reader_reason", "rules_point_higher", "low_despite_breaking", "preset_of"]
