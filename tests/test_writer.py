@@ -405,3 +405,11 @@ def test_a_regression_test_is_not_a_reported_speed_number():
 
     assert reported_numbers(["Regression test catches the bug; pre-fix triggers an illegal address in <2 s."], "en") is None
     assert reported_numbers(["This reduces decode latency by 12% on H100."], "en") == "“This reduces decode latency by 12% on H100”"
+
+
+def test_config_keys_are_named_options_not_benchmark_shapes():
+    from commitradar.writer.advice import config_keys
+
+    assert config_keys(["Cute-DSL now beats trtllm-gen on 9/10 of the standard `seq_len=8192, num_heads=128` configs."]) == []
+    assert config_keys(["Set the `enable_foo=True` option to keep the old path."]) == ["enable_foo"]
+    assert config_keys(["`max_tokens` defaults to 512 now."]) == ["max_tokens"]

@@ -52,7 +52,7 @@ MAX_FLAGS_IN_A_STATEMENT = 2  # a sentence with more flags than that is a comman
 _CHANGE_WORDS = re.compile(r"\b(add(?:s|ed|ing)?|new|introduc\w*|remov\w*|renam\w*|deprecat\w*|drop\w*|replac\w*|"
                            r"default\w*|support\w*|enabl\w*|disabl\w*|now|no longer|instead|require\w*|set|use|"
                            r"control\w*|option|flag)\b|新增|增加|移除|删除|重命名|默认|替换|支持|启用|关闭|需要", re.I)
-_CODE_NAME = re.compile(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?:\s*=[^`]*)?`")
+_CODE_NAME = re.compile(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?:\s*=[^`,]*)?`")  # "`a=1, b=2`" is a shape, not a key
 CONFIG_WINDOW = 24
 _CONFIG_BEFORE = re.compile(r"(?:\b(?:config(?:uration)?|option|setting|additional_config)\s*(?:named|called|key|)\s*|"
                             r"配置项?|选项)\s*$", re.I)
