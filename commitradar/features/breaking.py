@@ -889,7 +889,16 @@ def pick(cues: Iterable[Cue]) -> Cue | None:
     above = [c for c in cues if c.score >= THRESHOLD[c.kind]]
     if not above:
         return None
-    return max(above, key=lambda c: (c.score, -SOURCE_RANK[c.source], -_KIND_ORDER.index(c.kind)))
+    best = max(above, key=lambda c: (c.score, -SOURCE_RANK[c.source], -_KIND_ORDER.index(c.kind)))
+    if best.source == "diff":
+        # what the diff shows and the message already says is quoted from the message: a report read from a
+        # mined file (no diff) then says the same as the report of the clone
+        said = [c for c in above if c.source != "diff" and c.kind == best.kind
+                and c.subject.strip("`").lower() == best.subject.strip("`").lower()
+                and (c.version or best.version) == best.version]
+        if said:
+            return max(said, key=lambda c: (c.score, -SOURCE_RANK[c.source]))
+    return best
 
 
 def detect(commit: Commit, pr: PRBody, title: TitleParts | str,
