@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_pass(commits, model_dir: Path, cache: Path) -> dict:
-    from commitradar.classifier.model import ModelClassifier
+    from commitradar.classifier.runtime import ModelClassifier
     from commitradar.features import extract
 
     t0 = time.perf_counter()

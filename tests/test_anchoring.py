@@ -12,7 +12,9 @@ import pytest
 from conftest import SHARED, assert_one_line_error, run_cli, write_jsonl
 
 from commitradar.classifier.anchoring import anchor_policy, anchor_pools, threshold_for_share
-from commitradar.classifier.model import CARD_FILE, ModelClassifier, TierPolicy
+from commitradar.classifier.persist import CARD_FILE
+from commitradar.classifier.policy import TierPolicy
+from commitradar.classifier.runtime import ModelClassifier
 from commitradar.dataset import read_commits
 from commitradar.features import extract
 from commitradar.records import Commit, FileChange
@@ -82,7 +84,7 @@ def test_anchor_policy_gives_each_repository_its_own_high_threshold():
 def test_high_threshold_override_holds_for_every_repository():
     from types import SimpleNamespace
 
-    from commitradar.classifier.model import policy_with_overrides
+    from commitradar.classifier.policy import policy_with_overrides
 
     policy = TierPolicy(0.1, 0.6, {"o/a": 0.3})
     assert policy_with_overrides(policy, SimpleNamespace(high_threshold=None, medium_threshold=0.7)) == \

@@ -11,8 +11,11 @@ import numpy as np
 import pytest
 from conftest import SHARED, assert_one_line_error, run_cli, write_jsonl
 
-from commitradar.classifier.evaluation import date_folds, metrics, tune_policy
-from commitradar.classifier.model import CARD_FILE, MODEL_FILE, ImportanceModel, ModelClassifier, TierPolicy
+from commitradar.classifier.folds import date_folds
+from commitradar.classifier.metrics import metrics
+from commitradar.classifier.persist import CARD_FILE, MODEL_FILE, load_model
+from commitradar.classifier.policy import TierPolicy, tune_policy
+from commitradar.classifier.runtime import ModelClassifier
 from commitradar.dataset import read_commits, write_commits
 from commitradar.errors import InputError
 from commitradar.features.embedding import Embedder, embedding_text
@@ -195,7 +198,7 @@ def test_incompatible_model_is_refused(trained, tmp_path, small_labels, cache_di
     card["feature_version"] = 999
     (bad / CARD_FILE).write_text(json.dumps(card))
     with pytest.raises(InputError, match="feature_version"):
-        ImportanceModel.load(bad)
+        load_model(bad)
     res = run_cli("evaluate", "--labels", small_labels, "--commits", *COMMITS, "--model", bad,
                   "--json", tmp_path / "x.json", "--cache", cache_dir)
     assert_one_line_error(res, "retrain")
@@ -203,7 +206,7 @@ def test_incompatible_model_is_refused(trained, tmp_path, small_labels, cache_di
     card["versions"]["scikit-learn"] = "0.24.2"
     (bad / CARD_FILE).write_text(json.dumps(card))
     with pytest.raises(InputError, match="scikit-learn 0.24.2"):
-        ImportanceModel.load(bad)
+        load_model(bad)
 
 
 class NotSklearn:  # a type a model file must never make us import
@@ -218,7 +221,7 @@ def test_model_file_with_foreign_types_is_refused(trained, tmp_path):
     shutil.copytree(trained, bad)
     sio.dump({"tier": NotSklearn(), "type": None, "embedding": None}, bad / MODEL_FILE)
     with pytest.raises(InputError, match="not scikit-learn"):
-        ImportanceModel.load(bad)
+        load_model(bad)
 
 
 def test_report_uses_shipped_model_by_default(tmp_path):
@@ -312,7 +315,7 @@ def test_tune_policy_meets_recall_target_when_feasible():
     y = ["high"] * 20 + ["medium"] * 40 + ["low"] * 40
     p_high = np.r_[rng.uniform(0.3, 0.7, 20), rng.uniform(0.0, 0.4, 80)]
     p_low = np.r_[rng.uniform(0.0, 0.3, 60), rng.uniform(0.4, 0.9, 40)]
-    from commitradar.classifier.evaluation import PolicyTarget
+    from commitradar.classifier.policy import PolicyTarget
 
     pol = tune_policy(p_high, p_low, y, PolicyTarget(0.8, 0.9))
     m = metrics(y, pol.apply(p_high, p_low))
@@ -346,7 +349,7 @@ def test_date_folds_never_split_a_day():
 
 
 def test_forward_blocks_are_consecutive_whole_days():
-    from commitradar.classifier.evaluation import forward_blocks
+    from commitradar.classifier.folds import forward_blocks
 
     dates = [f"2026-03-{d:02d}" for d in range(1, 26) for _ in range(d % 3 + 1)]
     shuffled = np.random.default_rng(0).permutation(len(dates))
@@ -363,9 +366,10 @@ def test_forward_blocks_are_consecutive_whole_days():
 def test_forward_scores_only_see_earlier_labels():
     """Forward threshold scores: the first two date blocks are unscored, and a block's scores come from
     a model fit on earlier blocks only, so flipping every later label leaves them unchanged."""
-    from commitradar.classifier.evaluation import forward_blocks, inner_scores
-    from commitradar.classifier.model import DIM
+    from commitradar.classifier.folds import forward_blocks
+    from commitradar.classifier.heads import inner_scores
     from commitradar.classifier.vector import hand_feature_names
+    from commitradar.features.embedding import DIM
 
     rng = np.random.default_rng(1)
     n = 250
@@ -422,7 +426,7 @@ def test_missing_embedding_package_is_a_clear_error(monkeypatch):
 
 
 def test_train_flags_default_to_the_policy_target_defaults():
-    from commitradar.classifier.evaluation import PolicyTarget
+    from commitradar.classifier.policy import PolicyTarget
     from commitradar.cli.model import policy_target
 
     assert policy_target(None, None) == PolicyTarget()
@@ -501,8 +505,9 @@ def test_heads_blend_trees_that_catch_interactions():
     from sklearn.ensemble import VotingClassifier
     from sklearn.metrics import roc_auc_score
 
-    from commitradar.classifier.model import DIM, TREE_WEIGHT, make_head
+    from commitradar.classifier.heads import TREE_WEIGHT, make_head
     from commitradar.classifier.vector import hand_feature_names
+    from commitradar.features.embedding import DIM
 
     rng = np.random.default_rng(0)
     n = 600

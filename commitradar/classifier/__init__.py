@@ -1,7 +1,7 @@
 """Classifiers decide tier and change type. ``CLASSIFIERS`` maps a name to a factory ``(Config) -> Classifier``.
 
 - ``rules``: a rules preset (``default`` or ``argus``), see :mod:`.rules` and :mod:`.presets`.
-- ``model``: the trained embedding model (:mod:`.model`); falls back to ``rules`` with a warning when the
+- ``model``: the trained embedding model (:mod:`.runtime`, :mod:`.estimator`); falls back to ``rules`` with a warning when the
   shipped model cannot be loaded (a model folder the user named must load: an error otherwise).
 
 A classifier has ``name`` and ``classify(items) -> list[Verdict]`` over (Commit, Features) pairs.
@@ -39,7 +39,7 @@ def _model(config) -> Classifier:
     from ..errors import CommitradarError
 
     try:
-        from .model import ModelClassifier
+        from .runtime import ModelClassifier  # imported on use: it loads scikit-learn
 
         return ModelClassifier.load(config.model_dir, config=config)
     except (CommitradarError, ImportError, OSError) as exc:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..records import Commit
-from .model import TierPolicy
+from .policy import TierPolicy
 
 MIN_NEW_COMMITS = 100  # fewer new commits than this: their quantiles are too noisy, keep the tuned thresholds
 

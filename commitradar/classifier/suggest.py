@@ -16,7 +16,8 @@ import numpy as np
 from ..dataset import read_commits
 from ..features import extract
 from ..features.embedding import Embedder
-from .model import ImportanceModel, design_matrix
+from .design import design_matrix
+from .persist import load_model
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def is_labeled(sha: str, labeled: set[str], prefix_lengths: Sequence[int]) -> bo
 def suggest(model_dir: Path, commit_files: Sequence[str], labeled_shas: set[str], n: int = 20,
             until: str | None = None, exclude_repos: Sequence[str] = (), cache_dir: Path | None = None,
             high_weight: float = 1.0, random: int = 0, seed: int = 0) -> list[Suggestion]:
-    model, _ = ImportanceModel.load(model_dir)
+    model, _ = load_model(model_dir)
     excluded = set(exclude_repos)
     labeled = {s.lower() for s in labeled_shas}
     lengths = sorted({len(s) for s in labeled if len(s) < 40})

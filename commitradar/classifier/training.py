@@ -16,20 +16,19 @@ from ..errors import InputError
 from ..features import extract
 from ..features.embedding import Embedder
 from ..fileio import atomic_write
+from ..labels import join_labels, read_labels
 from ..records import Commit, Features
-from .evaluation import (
-    PolicyTarget,
-    comparison_markdown,
-    cross_validate,
-    inner_scores,
-    metrics,
-    plot_confusions,
-    repeated_cv,
-    spread_of,
-    time_split,
-    tune_policy,
-)
-from .model import ImportanceModel, compat_fields, data_hash, design_matrix, library_versions
+from .anchoring import MIN_NEW_COMMITS, anchor_line, anchor_policy, anchor_pools
+from .card import compat_fields, data_hash, library_versions
+from .design import design_matrix
+from .estimator import ImportanceModel
+from .evaluation import cross_validate, repeated_cv
+from .folds import time_split
+from .heads import head_scores, inner_scores
+from .metrics import comparison_markdown, metrics, plot_confusions, spread_of, type_metrics
+from .persist import load_model, save_model
+from .policy import PolicyTarget, tune_policy
+from .rules import PRESETS
 
 log = logging.getLogger("commitradar")
 
@@ -47,8 +46,6 @@ class LabeledSet:
 
 def load_labeled(label_files: Sequence[str], commit_files: Sequence[str]) -> LabeledSet:
     """Join labels to commits (full or abbreviated SHA). Later files win for a SHA labeled twice."""
-    from ..labels import join_labels, read_labels
-
     labels = [lab for path in label_files for lab in read_labels(path)]
     if not labels:
         raise InputError("no labels in " + ", ".join(label_files))
@@ -133,16 +130,13 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
         "cv": {"folds": folds, "grouped_by": "date", "scored_on": sorted(set(np.asarray(data.sources)[mask])) if tune_on else "all labels",
                "n_scored": int(mask.sum()), "models": cv["models"], **spread_of(cv)},
     }
-    return model.save(Path(out_dir), card)
+    return save_model(model, Path(out_dir), card)
 
 
 def anchorer(data: LabeledSet, X: np.ndarray, embedder: Embedder, cut: str):
     """Rate anchoring (classifier/anchoring.py) for a model trained on the rows ``train`` of ``data``: a
     function (policy, heads, train, inner) → (anchored policy, info). ``inner`` holds the training rows'
     held-out scores; they stand in for the labeled commits of the reference pool."""
-    from .anchoring import MIN_NEW_COMMITS, anchor_policy, anchor_pools
-    from .model import head_scores
-
     def scores_of(heads, commits: list[Commit]) -> np.ndarray:
         if not commits:
             return np.zeros((0, 2))
@@ -204,9 +198,7 @@ def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir:
         cv = repeated_cv(X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats,
                          score_mask=mask, target=target, progress=log.info)
         return {"mode": f"cv{folds}", "n": int(mask.sum()), "models": cv["models"], **spread_of(cv)}
-    from .rules import PRESETS
-
-    model, card = ImportanceModel.load(model_dir)
+    model, card = load_model(model_dir)
     preds = {
         "majority": [card.get("majority_tier", "medium")] * len(data.tiers),
         "rules:default": [PRESETS.get("default").decide(c, f).tier for c, f in data.items],
@@ -216,11 +208,7 @@ def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir:
     }
     tiers, true_types = np.asarray(data.tiers)[mask], np.asarray(data.types)[mask]
     result = {name: metrics(list(tiers), list(np.asarray(p, dtype=object)[mask])) for name, p in preds.items()}
-    types = np.asarray(model.predict_type(X), dtype=object)[mask]
-    from sklearn.metrics import f1_score
-
-    result["model"]["type_accuracy"] = float(np.mean(types == true_types))
-    result["model"]["type_macro_f1"] = float(f1_score(list(true_types), list(types), average="macro", zero_division=0))
+    result["model"].update(type_metrics(true_types, np.asarray(model.predict_type(X), dtype=object)[mask]))
     return {"mode": "model", "model_dir": str(model_dir), "model_data_hash": card.get("data_hash"),
             "n": int(mask.sum()), "models": result}
 
@@ -232,8 +220,6 @@ def write_evaluation(result: dict, json_path: Path) -> list[Path]:
     png_path = json_path.with_name(json_path.stem + "-confusion.png")
     atomic_write(json_path, (json.dumps(result, indent=2) + "\n").encode())
     title = f"commitradar evaluation ({result['mode']}, {result['n']} labeled commits)"
-    from .anchoring import anchor_line
-
     anchored = f"\n{anchor_line(result['anchor'])}\n" if "anchor" in result else ""
     atomic_write(md_path, (comparison_markdown(result, title) + anchored
                            + f"\n![confusion matrices]({png_path.name})\n").encode())

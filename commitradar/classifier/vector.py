@@ -12,6 +12,7 @@ import numpy as np
 from ..features.paths import CATEGORIES
 from ..features.rubric import RUBRIC_NAMES, rubric_features
 from ..records import Commit, Features
+from .presets import ARGUS, DEFAULT
 
 VECTOR_VERSION = 2  # 2: rubric cues (features/rubric.py)
 
@@ -23,8 +24,6 @@ PLATFORM_TAGS = frozenset(("npu", "amd", "xpu", "cpu", "hpu", "tpu", "mlu", "mus
 
 
 def _rule_names() -> list[str]:
-    from .presets import DEFAULT
-
     return [f"rule:{r.name}" for r in DEFAULT.rules] + [f"cap:{c.name}" for c in DEFAULT.caps]
 
 
@@ -43,8 +42,6 @@ def hand_feature_names() -> list[str]:
 
 
 def hand_features(commit: Commit, feats: Features) -> np.ndarray:
-    from .presets import ARGUS, DEFAULT
-
     score, hits = DEFAULT.score(commit, feats)
     hit_names = {r.name for r in hits}
     argus_score, _ = ARGUS.score(commit, feats)

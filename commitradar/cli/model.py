@@ -1,4 +1,4 @@
-"""Subcommands around the importance model: ``labels``, ``train``, ``evaluate`` (see :mod:`.classifier.model`).
+"""Subcommands around the importance model: ``labels``, ``train``, ``evaluate`` (see :mod:`commitradar.classifier`).
 
 ``add_model_commands`` is called by :func:`commitradar.cli.build_parser`. Like every command, each one parses
 flags, calls one library function and prints where the output went; user mistakes raise
@@ -249,7 +249,7 @@ def cmd_labels_add(args) -> int:
 def policy_target(min_high_recall: float | None, max_llm_share: float | None, scores_from: str | None = None,
                   anchor: bool | None = None):
     """The tier-policy target from flags; an omitted flag keeps PolicyTarget's default (one source of truth)."""
-    from ..classifier.evaluation import PolicyTarget
+    from ..classifier.policy import PolicyTarget
 
     given = {"min_high_recall": min_high_recall, "max_llm_share": max_llm_share, "scores_from": scores_from,
              "anchor": anchor}
@@ -299,7 +299,7 @@ def cmd_evaluate(args) -> int:
     from pathlib import Path
 
     from ..classifier.anchoring import anchor_line
-    from ..classifier.evaluation import comparison_markdown
+    from ..classifier.metrics import comparison_markdown
     from ..classifier.training import evaluate, write_evaluation
     from ..errors import InputError
 
