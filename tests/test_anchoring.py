@@ -15,7 +15,7 @@ from commitradar.classifier.anchoring import anchor_policy, anchor_pools, thresh
 from commitradar.classifier.persist import CARD_FILE
 from commitradar.classifier.policy import TierPolicy
 from commitradar.classifier.runtime import ModelClassifier
-from commitradar.dataset import read_commits
+from commitradar.dataset import read_commits, write_commits
 from commitradar.features import extract
 from commitradar.records import Commit, FileChange
 
@@ -119,6 +119,40 @@ def two_repo_labels(tmp_path_factory) -> Path:
     rows = [json.loads(line) for f in (DATA / "labels" / "expert_train.jsonl", ours) for line in f.read_text().splitlines()]
     rows = [r for r in rows if r["repo"].endswith(("llm-compressor", "lmdeploy"))]  # 112 high
     return write_jsonl(tmp_path_factory.mktemp("labels") / "two.jsonl", rows)
+
+
+TINY_FLAGS = ["--param", "tree_max_iter=10", "--param", "linear_max_iter=300", "--param", "inner_folds=2",
+              "--param", "calibration_folds=2"]
+
+
+def test_train_anchors_the_tiny_model_on_newer_commits(cache_dir, tmp_path):
+    """Fast loop: the tiny configuration trained on expert labels and anchored on the 150 newest commits
+    of one repository flags them high at the labeled period's rate (the labeled rows' held-out scores are
+    the reference: the commits file holds no other older commit)."""
+    rows = [json.loads(line) for line in (DATA / "labels" / "expert_train.jsonl").read_text().splitlines()]
+    picked = [r for r in rows if r["tier"] == "high"]
+    for tier in ("medium", "low"):  # the same labels as test_model.py's small set: their vectors are cached
+        picked += sorted((r for r in rows if r["tier"] == tier), key=lambda r: r["sha"])[:50]
+    labels = write_jsonl(tmp_path / "labels.jsonl", picked)
+    shas = {r["sha"] for r in picked}
+    every = read_commits(*sorted((DATA / "commits").glob("*.jsonl.gz")))
+    last = max(r["date"] for r in picked)
+    new = sorted((c for c in every if c.repo == "vllm-project/vllm-ascend" and c.committed_at.date().isoformat() > last),
+                 key=lambda c: c.committed_at)[:150]
+    commits = tmp_path / "commits.jsonl"
+    write_commits(commits, [c for c in every if any(c.sha.startswith(s) for s in shas)] + new)
+    out = tmp_path / "m"
+    res = run_cli("train", "--labels", labels, "--commits", commits, "--out", out, "--cv", "2", "--cache", cache_dir,
+                  *TINY_FLAGS, timeout=900)
+    assert res.returncode == 0, res.stderr
+    card = json.loads((out / CARD_FILE).read_text())
+    info = card["anchor"]
+    assert info["cut"] > last and info["new_commits"] == 150 and info["repos"] == {}
+    assert info["reference_commits"] == card["n_labels"]  # only the labeled rows, scored out of fold
+    assert card["policy"]["high_threshold"] != info["tuned"]["high_threshold"]
+    verdicts = ModelClassifier.load(out, cache_dir=cache_dir).classify([(c, extract(c)) for c in new])
+    assert np.mean([v.tier == "high" for v in verdicts]) == pytest.approx(info["high_share"], abs=1.01 / 150)
+    assert "rate anchoring on 150 commits" in res.stdout and "rate anchoring on" in (out / "MODEL_CARD.md").read_text()
 
 
 @pytest.mark.slow

@@ -18,14 +18,19 @@ share: flashinfer drifted far more than vllm-ascend. On four forward checks (REA
 """
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..features.embedding import Embedder
 from ..records import Commit
+from .design import design_matrix
 from .policy import TierPolicy
+
+log = logging.getLogger("commitradar")
 
 MIN_NEW_COMMITS = 100  # fewer new commits than this: their quantiles are too noisy, keep the tuned thresholds
 
@@ -141,3 +146,36 @@ def _repos_part(repos: dict) -> str:
     return "; per repository, high ≥ " + ", ".join(
         f"{v['high_threshold']:.4f} for {r} ({v['high_share']:.1%}, was {v['new_high_share_before']:.1%})"
         for r, v in repos.items())
+
+
+def anchorer(data, X: np.ndarray, embedder: Embedder, cut: str, mapping):
+    """Rate anchoring for models trained on rows of ``data`` (a labeled set: items, dates, commits) whose
+    input matrix is ``X`` (built with path ``mapping``, as the pools are): a function (fitted model, its training rows) → (anchored policy, info). The
+    model's held-out scores of its training rows stand in for the labeled commits of the reference pool."""
+
+    def scores_of(model, commits: list[Commit]) -> np.ndarray:
+        if not commits:
+            return np.zeros((0, 2))
+        return np.c_[model.head_scores(design_matrix(commits, embedder, mapping))]
+
+    def anchor(model, train: np.ndarray) -> tuple[TierPolicy, dict]:
+        policy = model.policy_
+        labeled = [data.items[i][0] for i in train]
+        start = min(data.dates[i] for i in train)
+        pools = anchor_pools(data.commits, {c.sha for c in labeled}, {c.repo for c in labeled}, start, cut)
+        if len(pools.new) < MIN_NEW_COMMITS:
+            log.info("rate anchoring skipped: %d commits from %s on (it needs %d)", len(pools.new), cut,
+                     MIN_NEW_COMMITS)
+            return policy, {"skipped": f"{len(pools.new)} commits from {cut} on, fewer than {MIN_NEW_COMMITS}"}
+        log.info("rate anchoring: scoring %d reference and %d new commits", len(pools.reference), len(pools.new))
+        inner = model.held_out_scores_
+        inner = np.where(np.isnan(inner), np.c_[model.head_scores(X[train])], inner)  # forward scores leave gaps
+        anchored, info = anchor_policy(policy, np.vstack([scores_of(model, pools.reference), inner]),
+                                       scores_of(model, pools.new),
+                                       [c.repo for c in pools.reference] + [c.repo for c in labeled],
+                                       [c.repo for c in pools.new])
+        log.info("rate anchoring: high threshold %.4f → %.4f, medium %.4f → %.4f", policy.high_threshold,
+                 anchored.high_threshold, policy.medium_threshold, anchored.medium_threshold)
+        return anchored, {"cut": cut, **info}
+
+    return anchor

@@ -13,11 +13,13 @@ from ..errors import InputError
 from ..features import FEATURE_VERSION
 from ..features.embedding import MODEL_NAME, TEXT_VERSION
 from .anchoring import anchor_line
+from .design import Mapping, mapping_from_json, mapping_to_json
 from .metrics import spread_markdown
 from .policy import policy_line
 from .vector import VECTOR_VERSION, hand_feature_names
 
-MODEL_FORMAT = 3  # 2: one-vs-rest high/low heads; 3: each head blends a linear and a tree model
+MODEL_FORMAT = 4  # 2: one-vs-rest high/low heads; 3: each head blends a linear and a tree model; 4: ImportanceModel
+# is a scikit-learn estimator: its parameters in the card, each head's sigmoid fit once on inner date folds
 
 
 def library_versions() -> dict:
@@ -32,26 +34,45 @@ def library_versions() -> dict:
     return versions
 
 
-def compat_fields() -> dict:
+def compat_fields(mapping: Mapping) -> dict:
+    """What a model trained now with path ``mapping`` records so a later commitradar can tell whether it can
+    feed it the same inputs."""
     return {"format": MODEL_FORMAT, "feature_version": FEATURE_VERSION, "vector_version": VECTOR_VERSION,
             "embedding_model": MODEL_NAME, "embedding_text_version": TEXT_VERSION,
-            "hand_features": hand_feature_names()}
+            "path_mapping": mapping_to_json(mapping), "hand_features": hand_feature_names(mapping)}
+
+
+def card_mapping(card: dict) -> Mapping:
+    """The path mapping the model was trained with: it is always featurised with it."""
+    return mapping_from_json(card["path_mapping"])
+
+
+def sklearn_minor(version: str) -> str:
+    """``1.9.1`` → ``1.9``: fitted estimators are only promised to load within one minor release."""
+    return ".".join(str(version).split(".")[:2])
 
 
 def check_compatible(card: dict, where: Path) -> None:
+    """InputError (saying to retrain) unless this commitradar featurises as the model expects, with the
+    same scikit-learn major.minor."""
     import sklearn
 
-    mine = compat_fields()
-    for key in ("format", "feature_version", "vector_version", "embedding_model", "embedding_text_version"):
+    def refuse(why: str):
+        raise InputError(f"model in {where} {why}: retrain it with `commitradar train`")
+
+    if card.get("format") != MODEL_FORMAT:
+        refuse(f"was made for format {card.get('format')!r}, this commitradar uses {MODEL_FORMAT!r}")
+    if not isinstance(card.get("path_mapping"), list):
+        refuse("records no path mapping")
+    mine = compat_fields(card_mapping(card))
+    for key in ("feature_version", "vector_version", "embedding_model", "embedding_text_version"):
         if card.get(key) != mine[key]:
-            raise InputError(f"model in {where} was made for {key} {card.get(key)!r}, this commitradar uses "
-                             f"{mine[key]!r}: retrain it with `commitradar train`")
+            refuse(f"was made for {key} {card.get(key)!r}, this commitradar uses {mine[key]!r}")
     if card.get("hand_features") != mine["hand_features"]:
-        raise InputError(f"model in {where} was made for other hand features: retrain it with `commitradar train`")
-    theirs = str(card.get("versions", {}).get("scikit-learn", "0")).split(".")[0]
-    if theirs != sklearn.__version__.split(".")[0]:
-        raise InputError(f"model in {where} was made with scikit-learn {card['versions'].get('scikit-learn')}, "
-                         f"this is {sklearn.__version__}: retrain it with `commitradar train`")
+        refuse("was made for other hand features")
+    theirs = str(card.get("versions", {}).get("scikit-learn", "?"))
+    if sklearn_minor(theirs) != sklearn_minor(sklearn.__version__):
+        refuse(f"was made with scikit-learn {theirs}, this is {sklearn.__version__} (they must share major.minor)")
 
 
 def data_hash(shas: Sequence[str], tiers: Sequence[str], types: Sequence[str]) -> str:
@@ -71,11 +92,15 @@ def card_markdown(card: dict) -> str:
              f"- change types: {', '.join(f'{k} {v}' for k, v in card.get('type_counts', {}).items())}",
              f"- label files: {', '.join(card.get('label_files', []))}",
              f"- feature version {card.get('feature_version')}, vector version {card.get('vector_version')}, "
-             f"embedding {card.get('embedding_model')} (text v{card.get('embedding_text_version')})",
+             f"embedding {card.get('embedding_model')} (text v{card.get('embedding_text_version')}), "
+             f"{len(card.get('hand_features', []))} hand features, path categories "
+             f"{', '.join(c for c, _ in card.get('path_mapping', []))} (the model always reads paths this way)",
+             f"- hyper-parameters: {', '.join(f'{k}={v}' for k, v in sorted((card.get('params') or {}).items()))}",
              f"- tier policy: {policy_line(card['policy'])} (tuned for {card.get('policy_target')})",
              f"- {anchor_line(card['anchor'])}" if card.get("anchor") else "- rate anchoring: not recorded",
              f"- library versions: {', '.join(f'{k} {v}' for k, v in card.get('versions', {}).items())}",
-             f"- model.skops sha256: `{card.get('model_sha256', '?')}`", ""]
+             f"- sha256: model.skops `{card.get('model_sha256', '?')}`, neighbours.npz "
+             f"`{card.get('neighbours_sha256', '?')}`", ""]
     cv = card.get("cv")
     if cv:
         lines += [f"## Cross-validation ({cv.get('folds')} folds grouped by date)", "",
@@ -90,6 +115,8 @@ def card_markdown(card: dict) -> str:
         lines.append("")
         if cv.get("spread"):
             lines += spread_markdown(cv["spread"], cv.get("repeats", 0))
-    lines += ["## Trust", "", "`model.skops` is a skops file, not a pickle: loading refuses any type outside "
-              "scikit-learn/numpy/scipy, and the card records its sha256.", ""]
+    lines += ["## Trust", "", "`model.skops` is a skops file, not a pickle. Loading checks both files against the "
+              "sha256 recorded above, refuses any type outside an explicit list (exactly the scikit-learn, numpy "
+              "and builtin types this model is made of), and refuses a scikit-learn of another major.minor "
+              "release than the one it was trained with.", ""]
     return "\n".join(lines)

@@ -1,92 +1,190 @@
-"""Cross-validation of tier classifiers, side by side with baselines.
+"""Evaluation of tier classifiers against labels, side by side with baselines.
 
 Compared models: ``majority`` (most frequent training tier), ``rules:default``, ``rules:argus``,
-``embedding-only`` (logistic regression on MiniLM vectors, argmax), ``model`` (rules + embedding, calibrated,
-tier policy). Folds are grouped by date, so no day is split between training and test.
+``embedding-only`` (logistic regression on MiniLM vectors, argmax), ``model`` (:class:`.ImportanceModel`:
+rules + embedding, calibrated, tier policy). Cross-validation folds are grouped by date, so no day is split
+between training and test; ``evaluate`` also scores a saved model as it is, or runs one forward check.
 """
 from __future__ import annotations
 
+import json
+import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
+from sklearn.base import clone
 
-from ..features.embedding import DIM
-from .folds import date_folds
-from .heads import fit_heads, head_scores, inner_scores, make_embedding_only, make_type_estimator
-from .metrics import SPREAD_KEYS, metrics, spread, type_metrics
-from .policy import PolicyTarget, tune_policy
+from ..features.embedding import Embedder
+from ..fileio import atomic_write
+from .anchoring import anchor_line, anchorer
+from .card import card_mapping
+from .design import design_matrix
+from .estimator import ImportanceModel
+from .folds import date_folds, time_split
+from .labeled import check_folds, load_labeled, score_mask, too_few_labels_is_input_error
+from .metrics import SPREAD_KEYS, comparison_markdown, metrics, plot_confusions, spread, spread_of, type_metrics
+from .persist import load_model
 from .rules import PRESETS
+from .vector import MODEL_MAPPING
+
+log = logging.getLogger("commitradar")
+COMPARED = ("majority", "rules:default", "rules:argus", "embedding-only", "model")
+
+
+def _fit_fold(estimator: ImportanceModel, X: np.ndarray, tiers: np.ndarray, types: np.ndarray, dates: np.ndarray,
+              mask: np.ndarray, test: np.ndarray, anchor: Callable | None) -> dict:
+    """A clone of ``estimator`` fit on every row but ``test``: its predictions of the ``test`` rows."""
+    train = np.setdiff1d(np.arange(len(tiers)), test)
+    model = clone(estimator).fit(X[train], tiers[train], types=types[train], groups=dates[train], tune_mask=mask[train])
+    policy, info = anchor(model, train) if anchor is not None else (model.policy_, None)
+    return {"test": test, "majority": Counter(tiers[train]).most_common(1)[0][0],
+            "embedding-only": model.predict_embedding_only(X[test]), "scores": np.c_[model.head_scores(X[test])],
+            "policy": policy, "types": model.predict_type(X[test]), "anchor": info}
+
+
+def _runs(estimator: ImportanceModel, X: np.ndarray, items: Sequence, tiers, types, dates,
+          fold_sets: Sequence[Sequence[np.ndarray]], score_mask, progress, anchor, n_jobs) -> list[dict]:
+    """One cross-validation result per fold set (the test folds of one fold seed), every fold of every set
+    fit as one batch of ``n_jobs`` parallel workers (one worker when anchoring: it embeds on the way)."""
+    from joblib import Parallel, delayed
+
+    tiers, types, dates = np.asarray(tiers), np.asarray(types), np.asarray(dates)
+    n = len(tiers)
+    mask = np.ones(n, dtype=bool) if score_mask is None else np.asarray(score_mask, dtype=bool)
+    rules = {name: [PRESETS.get(name.split(":")[1]).decide(c, f).tier for c, f in items]
+             for name in ("rules:default", "rules:argus")}
+    tasks = [(s, test) for s, folds in enumerate(fold_sets) for test in folds]
+    parallel = Parallel(n_jobs=1 if anchor is not None else n_jobs, return_as="generator")
+    fitted: list[list[dict]] = [[] for _ in fold_sets]
+    for done, ((s, _), fold) in enumerate(zip(tasks, parallel(
+            delayed(_fit_fold)(estimator, X, tiers, types, dates, mask, test, anchor) for _, test in tasks))):
+        fitted[s].append(fold)
+        if progress:
+            progress(f"fold {done + 1}/{len(tasks)} fitted")
+    out = []
+    for folds in fitted:
+        preds = {name: np.empty(n, dtype=object) for name in COMPARED}
+        for name, tiers_ in rules.items():
+            preds[name][:] = tiers_
+        type_pred = np.empty(n, dtype=object)
+        oof = np.zeros((n, 2))
+        for f in folds:
+            test = f["test"]
+            preds["majority"][test] = f["majority"]
+            preds["embedding-only"][test] = f["embedding-only"]
+            oof[test] = f["scores"]
+            preds["model"][test] = f["policy"].apply(oof[test, 0], oof[test, 1], [items[i][0].repo for i in test])
+            type_pred[test] = f["types"]
+        scored = mask & np.isin(np.arange(n), np.concatenate([f["test"] for f in folds]))
+        models = {name: metrics(list(tiers[scored]), list(p[scored])) for name, p in preds.items()}
+        models["model"].update(type_metrics(types[scored], type_pred[scored]))
+        out.append({"folds": len(folds), "models": models, "oof_scores": oof,
+                    "predictions": {k_: list(v) for k_, v in preds.items()},
+                    "anchors": [f["anchor"] for f in folds if f["anchor"] is not None]})
+    return out
 
 
 def cross_validate(
+    estimator: ImportanceModel,
     X: np.ndarray,
     items: Sequence,
     tiers: Sequence[str],
     types: Sequence[str],
     dates: Sequence[str],
     k: int = 5,
-    target: PolicyTarget = PolicyTarget(),
     score_mask: np.ndarray | None = None,
     progress: Callable[[str], None] | None = None,
     seed: int = 0,
     test_folds: Sequence[np.ndarray] | None = None,
     anchor: Callable | None = None,
+    n_jobs: int | None = None,
 ) -> dict:
     """Out-of-fold predictions and metrics of every compared model, scored on ``score_mask`` rows (default
-    all). Training folds use every row; tier thresholds are tuned inside each training part only, on the
-    out-of-fold scores of its ``score_mask`` rows. ``seed`` picks which days go together in a fold;
-    ``test_folds`` replaces the k date folds (e.g. one ``time_split``), and only their rows are scored.
-    ``anchor(policy, heads, train, inner)`` may move each fold's tuned thresholds (rate anchoring, for forward
-    checks); ``inner`` are the training rows' held-out scores. The anchored policy is the model's; the info
-    it returns is kept under ``anchors``."""
-    tiers = np.asarray(tiers)
-    types = np.asarray(types)
-    n = len(tiers)
-    mask = np.ones(n, dtype=bool) if score_mask is None else np.asarray(score_mask, dtype=bool)
-    names = ("majority", "rules:default", "rules:argus", "embedding-only", "model")
-    preds = {name: np.empty(n, dtype=object) for name in names}
-    type_pred = np.empty(n, dtype=object)
-    oof = np.zeros((n, 2))
-    for name in ("rules:default", "rules:argus"):
-        preset = PRESETS.get(name.split(":")[1])
-        preds[name][:] = [preset.decide(c, f).tier for c, f in items]
+    all). Each training part fits a clone of ``estimator`` on every row of it; its tier thresholds are tuned
+    inside that part only, on the held-out scores of its ``score_mask`` rows. ``seed`` picks which days go
+    together in a fold; ``test_folds`` replaces the k date folds (e.g. one ``time_split``), and only their
+    rows are scored. ``anchor(model, train)`` may move each fold's tuned thresholds (rate anchoring, for
+    forward checks); the anchored policy is the model's, the info it returns is kept under ``anchors``.
+    ``n_jobs`` folds are fit at once (joblib)."""
     folds = list(test_folds) if test_folds is not None else date_folds(dates, k, seed)
-    k = len(folds)
-    scored = mask & np.isin(np.arange(n), np.concatenate(folds))
-    anchors: list[dict] = []
-    for i, test in enumerate(folds):
-        if progress:
-            progress(f"fold {i + 1}/{k}" + (f" (fold seed {seed})" if seed else ""))
-        train = np.setdiff1d(np.arange(n), test)
-        preds["majority"][test] = Counter(tiers[train]).most_common(1)[0][0]
-        preds["embedding-only"][test] = make_embedding_only().fit(X[train, :DIM], tiers[train]).predict(X[test, :DIM])
-        inner = inner_scores(X[train], tiers[train], np.asarray(dates)[train], scheme=target.scores_from)
-        keep = mask[train]
-        policy = tune_policy(inner[keep, 0], inner[keep, 1], tiers[train][keep], target)
-        heads = fit_heads(X[train], tiers[train])
-        if anchor is not None:
-            policy, info = anchor(policy, heads, train, inner)
-            anchors.append(info)
-        oof[test] = np.c_[head_scores(heads, X[test])]
-        preds["model"][test] = policy.apply(oof[test, 0], oof[test, 1], [items[i][0].repo for i in test])
-        type_pred[test] = make_type_estimator().fit(X[train], types[train]).predict(X[test])
-    out = {name: metrics(list(tiers[scored]), list(p[scored])) for name, p in preds.items()}
-    out["model"].update(type_metrics(types[scored], type_pred[scored]))
-    return {"folds": k, "models": out, "oof_scores": oof, "predictions": {k_: list(v) for k_, v in preds.items()},
-            "anchors": anchors}
+    return _runs(estimator, X, items, tiers, types, dates, [folds], score_mask, progress, anchor, n_jobs)[0]
 
 
-
-def repeated_cv(X: np.ndarray, items: Sequence, tiers: Sequence[str], types: Sequence[str], dates: Sequence[str],
-                k: int = 5, repeats: int = 1, **kwargs) -> dict:
-    """``cross_validate`` with fold seeds 0..repeats-1. The result is seed 0's, plus (when repeats > 1)
-    ``spread``: per model, each metric of SPREAD_KEYS for every seed with its mean, sd, min and max, because
-    which days share a fold moves macro-F1 by a few hundredths on a few hundred labels."""
-    runs = [cross_validate(X, items, tiers, types, dates, k=k, seed=seed, **kwargs) for seed in range(max(1, repeats))]
+def repeated_cv(estimator: ImportanceModel, X: np.ndarray, items: Sequence, tiers: Sequence[str],
+                types: Sequence[str], dates: Sequence[str], k: int = 5, repeats: int = 1,
+                score_mask: np.ndarray | None = None, progress: Callable[[str], None] | None = None,
+                n_jobs: int | None = None) -> dict:
+    """``cross_validate`` with fold seeds 0..repeats-1 (all their folds fit as one parallel batch). The
+    result is seed 0's, plus (when repeats > 1) ``spread``: per model, each metric of SPREAD_KEYS for every
+    seed with its mean, sd, min and max, because which days share a fold moves macro-F1 by a few
+    hundredths on a few hundred labels."""
+    fold_sets = [date_folds(dates, k, seed) for seed in range(max(1, repeats))]
+    runs = _runs(estimator, X, items, tiers, types, dates, fold_sets, score_mask, progress, None, n_jobs)
     out = runs[0]
     if repeats > 1:
         out["repeats"] = repeats
         out["spread"] = {name: {key: spread([run["models"][name][key] for run in runs]) for key in SPREAD_KEYS}
                          for name in out["models"]}
     return out
+
+
+@too_few_labels_is_input_error
+def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir: Path | None, cache_dir: Path | None,
+             folds: int | None = None, progress: bool = True, repeats: int = 1, after: str | None = None,
+             tune_on: Sequence[str] = (), estimator: ImportanceModel | None = None, anchor: bool = True,
+             n_jobs: int | None = None) -> dict:
+    """With ``folds``: cross-validated retraining of every compared model. With ``after``: one forward check,
+    trained on the labels before that date and scored on the rest (rate-anchored unless ``anchor`` is off).
+    Otherwise: score the trained model in ``model_dir`` as it is (no retraining), beside the majority class,
+    both rules presets and the model's own embedding-only head. ``tune_on`` limits threshold tuning and
+    scoring to those label files; ``estimator`` is what is retrained (default: ``ImportanceModel()``).
+    Every check of the arguments against the labels runs before anything is embedded."""
+    estimator = estimator if estimator is not None else ImportanceModel()
+    data = load_labeled(label_files, commit_files, tune_on)
+    mask = score_mask(data, tune_on)
+    test = time_split(data.dates, after) if after else None
+    if folds:
+        check_folds(data, folds)
+    model = card = None
+    if not (after or folds):
+        model, card = load_model(model_dir)
+    mapping = card_mapping(card) if card else MODEL_MAPPING
+    embedder = Embedder(cache_dir, progress=progress)
+    X = design_matrix([c for c, _ in data.items], embedder, mapping)
+    if after:
+        cv = cross_validate(estimator, X, data.items, data.tiers, data.types, data.dates, test_folds=[test],
+                            score_mask=mask, progress=log.info, anchor=anchorer(data, X, embedder, after, mapping) if anchor else None)
+        return {"mode": f"after {after}", "n": int(mask[test].sum()), "models": cv["models"],
+                "anchor": cv["anchors"][0] if cv["anchors"] else {"off": "--no-anchor"}}
+    if folds:
+        cv = repeated_cv(estimator, X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats,
+                         score_mask=mask, progress=log.info, n_jobs=n_jobs)
+        return {"mode": f"cv{folds}", "n": int(mask.sum()), "models": cv["models"], **spread_of(cv)}
+    preds = {
+        "majority": [card.get("majority_tier", "medium")] * len(data.tiers),
+        "rules:default": [PRESETS.get("default").decide(c, f).tier for c, f in data.items],
+        "rules:argus": [PRESETS.get("argus").decide(c, f).tier for c, f in data.items],
+        "embedding-only": model.predict_embedding_only(X),
+        "model": model.predict(X, [c.repo for c, _ in data.items]),
+    }
+    tiers, true_types = np.asarray(data.tiers)[mask], np.asarray(data.types)[mask]
+    result = {name: metrics(list(tiers), list(np.asarray(p, dtype=object)[mask])) for name, p in preds.items()}
+    result["model"].update(type_metrics(true_types, np.asarray(model.predict_type(X), dtype=object)[mask]))
+    return {"mode": "model", "model_dir": str(model_dir), "model_data_hash": card.get("data_hash"),
+            "n": int(mask.sum()), "models": result}
+
+
+def write_evaluation(result: dict, json_path: Path) -> list[Path]:
+    """JSON at ``json_path``; Markdown and the confusion-matrix PNG beside it."""
+    json_path = Path(json_path)
+    md_path = json_path.with_suffix(".md")
+    png_path = json_path.with_name(json_path.stem + "-confusion.png")
+    atomic_write(json_path, (json.dumps(result, indent=2) + "\n").encode())
+    title = f"commitradar evaluation ({result['mode']}, {result['n']} labeled commits)"
+    anchored = f"\n{anchor_line(result['anchor'])}\n" if "anchor" in result else ""
+    atomic_write(md_path, (comparison_markdown(result, title) + anchored
+                           + f"\n![confusion matrices]({png_path.name})\n").encode())
+    plot_confusions(result, png_path)
+    return [json_path, md_path, png_path]

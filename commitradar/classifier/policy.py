@@ -71,39 +71,44 @@ class PolicyTarget:
     anchor: bool = True
 
 
-def _fast_scores(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
-    """(macro-F1, high recall, LLM share) with numpy only: the threshold search calls this thousands of times."""
-    f1s = []
-    high_recall = 0.0
-    for t in TIERS:
-        tp = np.sum((pred == t) & (y == t))
-        p_n, y_n = np.sum(pred == t), np.sum(y == t)
-        prec = tp / p_n if p_n else 0.0
-        rec = tp / y_n if y_n else 0.0
-        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-        if t == "high":
-            high_recall = rec
-    return float(np.mean(f1s)), float(high_recall), float(np.mean(pred != "low"))
+def _f1(tp: np.ndarray, predicted: np.ndarray, actual: int) -> np.ndarray:
+    prec = np.divide(tp, predicted, out=np.zeros_like(tp, dtype=float), where=predicted > 0)
+    rec = tp / actual if actual else np.zeros_like(tp, dtype=float)
+    return np.divide(2 * prec * rec, prec + rec, out=np.zeros_like(prec), where=(prec + rec) > 0)
 
 
 def tune_policy(p_high: np.ndarray, p_low: np.ndarray, y: Sequence[str], target: PolicyTarget = PolicyTarget()) -> TierPolicy:
-    """Thresholds on held-out head scores: a quantile grid (55–98.5 % of P(high), 20–80 % of 1 − P(low)).
-    Rows whose scores are NaN (forward scores leave the earliest blocks unscored) are ignored."""
+    """Thresholds on held-out head scores: a quantile grid (55–98.5 % of P(high), 20–80 % of 1 − P(low)),
+    searched whole with numpy. The best macro-F1 among the pairs that meet ``target``; when none does, the
+    best high recall (+ 0.1 × macro-F1); ties go to the lowest thresholds. Rows whose scores are NaN
+    (forward scores leave the earliest blocks unscored) are ignored."""
     y = np.asarray(y)
-    p_high, p_low = np.asarray(p_high), np.asarray(p_low)
+    p_high, p_low = np.asarray(p_high, dtype=float), np.asarray(p_low, dtype=float)
     scored = ~np.isnan(p_high)
     p_high, p_low, y = p_high[scored], p_low[scored], y[scored]
+    if not len(y):
+        return TierPolicy()
     not_low = 1 - p_low
     ths = np.unique(np.quantile(p_high, np.linspace(0.55, 0.985, 60)))
     tms = np.unique(np.quantile(not_low, np.linspace(0.2, 0.8, 49)))
-    best, best_key = TierPolicy(), None
-    for th in ths:
-        is_high = p_high >= th
-        for tm in tms:
-            pred = np.where(is_high, "high", np.where(not_low >= tm, "medium", "low"))
-            f1, hr, share = _fast_scores(y, pred)
-            feasible = hr >= target.min_high_recall and share <= target.max_llm_share
-            key = (feasible, f1 if feasible else hr + 0.1 * f1)
-            if best_key is None or key > best_key:
-                best, best_key = TierPolicy(round(float(th), 5), round(float(tm), 5)), key
-    return best
+    is_y = {t: y == t for t in TIERS}
+    n_y = {t: int(is_y[t].sum()) for t in TIERS}
+    high = p_high[None, :] >= ths[:, None]  # (T, n)
+    medium_cut = not_low[None, :] >= tms[:, None]  # (M, n)
+    # per (threshold pair): counts of predicted and true-positive rows of each tier
+    n_high = high.sum(1)[:, None].astype(float)  # (T, 1)
+    tp_high = (high & is_y["high"]).sum(1)[:, None].astype(float)
+    not_high = (~high).astype(float)
+    n_medium = not_high @ medium_cut.T.astype(float)  # (T, M)
+    tp_medium = (not_high * is_y["medium"]) @ medium_cut.T.astype(float)
+    n_low = len(y) - n_high - n_medium
+    tp_low = (not_high * is_y["low"]).sum(1)[:, None] - (not_high * is_y["low"]) @ medium_cut.T.astype(float)
+    f1 = (_f1(np.broadcast_to(tp_high, n_medium.shape), np.broadcast_to(n_high, n_medium.shape), n_y["high"])
+          + _f1(tp_medium, n_medium, n_y["medium"]) + _f1(tp_low, n_low, n_y["low"])) / 3
+    recall = np.broadcast_to(tp_high / n_y["high"] if n_y["high"] else np.zeros_like(tp_high), f1.shape)
+    share = (n_high + n_medium) / len(y)
+    feasible = (recall >= target.min_high_recall) & (share <= target.max_llm_share)
+    key = np.where(feasible, f1, recall + 0.1 * f1) if feasible.any() else recall + 0.1 * f1
+    key = np.where(feasible, key, -np.inf) if feasible.any() else key
+    i, j = np.unravel_index(np.argmax(key), key.shape)  # the first best in (high, medium) threshold order
+    return TierPolicy(round(float(ths[i]), 5), round(float(tms[j]), 5))

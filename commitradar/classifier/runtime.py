@@ -3,63 +3,91 @@ nearest labeled commits)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..features.embedding import DIM, Embedder
+import numpy as np
+
+from ..features.embedding import Embedder
 from ..records import Commit, Features, Verdict
-from .design import design_matrix
-from .estimator import ImportanceModel
+from .card import card_mapping
+from .design import Mapping, design_matrix
+from .estimator import HEADS, ImportanceModel
 from .heads import tier_probabilities
 from .persist import load_model
-from .policy import policy_with_overrides
+from .policy import TierPolicy, policy_with_overrides
 from .presets import DEFAULT
 from .vector import hand_feature_names
 
 
+def strongest_features(model: ImportanceModel, X: np.ndarray, tiers: Sequence[str], mapping: Mapping,
+                       k: int = 2) -> list[list[str]]:
+    """Hand features pushing hardest towards each predicted tier (coefficient × scaled value in the head's
+    regression; medium: what argues against low), as ``name=value (+push)``."""
+    names = ["embedding"] * model.n_embedding + hand_feature_names(mapping)
+    contrib = {t: model.linear_contributions(X, t) for t in HEADS}
+    out = []
+    for i, tier in enumerate(tiers):
+        c = -contrib["low"][i] if tier == "medium" and contrib["low"] is not None else \
+            contrib[tier][i] if tier != "medium" and contrib[tier] is not None else None
+        if c is None:
+            out.append([])
+            continue
+        order = np.argsort(-c)
+        # the feature's own value, so "x=0 (+0.2)" reads as "absent, and that pushes this way"
+        out.append([f"{names[j]}={X[i, j]:.3g} ({c[j]:+.2f})" for j in order
+                    if names[j] != "embedding" and c[j] > 0][:k])
+    return out
+
+
+@dataclass
 class ModelClassifier:
     """The ``model`` classifier: batch predict with reasons (rule hits, strongest features, neighbours)."""
 
-    name = "model"
+    model: ImportanceModel
+    card: dict
+    embedder: Embedder
+    policy: TierPolicy = field(default=None)  # the model's, or the configuration's overrides of it
+    mapping: Mapping = field(default=None)  # the path mapping the model was trained with (from its card)
+    name: str = "model"
 
-    def __init__(self, model: ImportanceModel, card: dict, embedder: Embedder) -> None:
-        self.model = model
-        self.card = card
-        self.embedder = embedder
+    def __post_init__(self) -> None:
+        self.policy = self.policy or self.model.policy_
+        self.mapping = self.mapping or card_mapping(self.card)
 
     @classmethod
     def load(cls, model_dir: Path, config=None, cache_dir: Path | None = None) -> ModelClassifier:
         model, card = load_model(model_dir)
-        if config is not None:
-            model.policy = policy_with_overrides(model.policy, config)
+        policy = policy_with_overrides(model.policy_, config) if config is not None else model.policy_
         cache = cache_dir or (config.cache() if config is not None else None)
-        return cls(model, card, Embedder(cache, progress=True))
+        return cls(model, card, Embedder(cache, progress=True), policy)
 
     def classify(self, items: Sequence[tuple[Commit, Features]]) -> list[Verdict]:
+        """Verdicts of (commit, features) pairs. The model reads each commit featurised with its own path
+        mapping, whatever mapping the given features were extracted with."""
         if not items:
             return []
-        X = design_matrix(items, self.embedder)
+        X = design_matrix([c for c, _ in items], self.embedder, self.mapping)
         p_high, p_low = self.model.head_scores(X)
         proba = tier_probabilities(p_high, p_low)
-        classes = self.model.classes_
         repos = [c.repo for c, _ in items]
-        tiers = self.model.policy.apply(p_high, p_low, repos)
+        tiers = self.policy.apply(p_high, p_low, repos)
         types = self.model.predict_type(X)
-        strongest = self.model.strongest_features(X, tiers)
+        strongest = strongest_features(self.model, X, tiers, self.mapping)
         near = self.model.neighbours(X)
         # The rule hits are already columns of X ("rule:<name>"): read them instead of scoring again.
-        names = hand_feature_names()
-        rule_cols = [(r, DIM + names.index(f"rule:{r.name}")) for r in DEFAULT.rules]
+        names = hand_feature_names(self.mapping)
+        rule_cols = [(r, self.model.n_embedding + names.index(f"rule:{r.name}")) for r in DEFAULT.rules]
         out = []
         for row, repo, tier, ctype, p, top, nb in zip(X, repos, tiers, types, proba, strongest, near):
             hits = [r for r, col in rule_cols if row[col] > 0]
-            high_at = self.model.policy.high_threshold_for(repo)
-            reasons = [f"P(high)={p[0]:.2f}, P(low)={p[2]:.2f} (high at ≥ {high_at:.2f}, "
-                       f"low at > {1 - self.model.policy.medium_threshold:.2f})"]
+            reasons = [f"P(high)={p[0]:.2f}, P(low)={p[2]:.2f} (high at ≥ {self.policy.high_threshold_for(repo):.2f}, "
+                       f"low at > {1 - self.policy.medium_threshold:.2f})"]
             reasons += [f"rule {r.name}: {r.reason}" for r in hits]
             if top:
                 reasons.append("strongest features: " + ", ".join(top))
             if nb:
                 reasons.append("nearest labeled: " + ", ".join(f"{s} {t} ({sim:.2f})" for s, t, sim in nb))
-            probs = {k: round(float(v), 4) for k, v in zip(classes, p)}
-            out.append(Verdict(tier, ctype, tuple(reasons), self.name, probs))
+            probs = {str(k): round(float(v), 4) for k, v in zip(self.model.classes_, p)}
+            out.append(Verdict(tier, str(ctype), tuple(reasons), self.name, probs))
         return out

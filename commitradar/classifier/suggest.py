@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ..dataset import read_commits
-from ..features import extract
 from ..features.embedding import Embedder
+from .card import card_mapping
 from .design import design_matrix
 from .persist import load_model
 
@@ -46,7 +46,7 @@ def is_labeled(sha: str, labeled: set[str], prefix_lengths: Sequence[int]) -> bo
 def suggest(model_dir: Path, commit_files: Sequence[str], labeled_shas: set[str], n: int = 20,
             until: str | None = None, exclude_repos: Sequence[str] = (), cache_dir: Path | None = None,
             high_weight: float = 1.0, random: int = 0, seed: int = 0) -> list[Suggestion]:
-    model, _ = load_model(model_dir)
+    model, card = load_model(model_dir)
     excluded = set(exclude_repos)
     labeled = {s.lower() for s in labeled_shas}
     lengths = sorted({len(s) for s in labeled if len(s) < 40})
@@ -55,7 +55,7 @@ def suggest(model_dir: Path, commit_files: Sequence[str], labeled_shas: set[str]
             and (until is None or c.committed_at.date().isoformat() <= until)]
     if not pool:
         return []
-    X = design_matrix([(c, extract(c)) for c in pool], Embedder(cache_dir, progress=True))
+    X = design_matrix(pool, Embedder(cache_dir, progress=True), card_mapping(card))
     proba = model.predict_proba(X)
     idx = {c: i for i, c in enumerate(model.classes_)}
     scores = uncertainty(proba, proba[:, idx["high"]], high_weight)

@@ -153,6 +153,8 @@ def _add_train(sub, formatter) -> None:
                    help="tier policy: high recall to reach on held-out scores (default: 0.75)")
     p.add_argument("--max-llm-share", type=float, default=None,
                    help="tier policy: most commits sent to the LLM (default: 0.65)")
+    _add_param(p)
+    _add_jobs(p)
     p.add_argument("--thresholds-from", choices=("forward", "shuffled"), default=None,
                    help="held-out scores the tier thresholds are tuned on: shuffled date folds (default) or "
                    "forward (each date block scored by a model fit on earlier ones, as new commits are)")
@@ -186,6 +188,8 @@ def _add_evaluate(sub, formatter) -> None:
                    "default: all --labels")
     p.add_argument("--thresholds-from", choices=("forward", "shuffled"), default=None,
                    help="when retraining: held-out scores the tier thresholds are tuned on (default: shuffled)")
+    _add_param(p, when="with --cv or --after: ")
+    _add_jobs(p)
     p.add_argument("--anchor", action=argparse.BooleanOptionalAction, default=None,
                    help="with --after: rate anchoring as in `train` (default: on), the commits from the date on "
                    "being the new ones")
@@ -246,28 +250,81 @@ def cmd_labels_add(args) -> int:
     return 0
 
 
-def policy_target(min_high_recall: float | None, max_llm_share: float | None, scores_from: str | None = None,
-                  anchor: bool | None = None):
-    """The tier-policy target from flags; an omitted flag keeps PolicyTarget's default (one source of truth)."""
-    from ..classifier.policy import PolicyTarget
+def _add_jobs(p) -> None:
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="cross-validation folds trained at once (default: one per CPU core)")
 
-    given = {"min_high_recall": min_high_recall, "max_llm_share": max_llm_share, "scores_from": scores_from,
-             "anchor": anchor}
-    return PolicyTarget(**{k: v for k, v in given.items() if v is not None})
+
+def _jobs(jobs: int | None) -> int:
+    """--jobs, or one job per CPU core this process may use."""
+    import os
+
+    from ..errors import InputError
+
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs {jobs}: give 1 or more")
+    if jobs:
+        return jobs
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _add_param(p, when: str = "") -> None:
+    p.add_argument("--param", action="append", default=[], type=_param, metavar="NAME=VALUE",
+                   help=f"{when}a hyper-parameter of the model (repeatable), e.g. --param tree_max_iter=50 "
+                   "--param high_C=0.05; names and defaults: python -c 'import commitradar.classifier.estimator "
+                   "as e; print(e.ImportanceModel().get_params())'")
+
+
+def _param(text: str) -> tuple[str, object]:
+    """argparse type for NAME=VALUE; VALUE is read as JSON (5, 0.1, true, null) or else taken as text."""
+    import argparse
+    import json
+
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    return name.strip(), value
+
+
+def estimator_params(params: list[tuple[str, object]], min_high_recall: float | None = None,
+                     max_llm_share: float | None = None, thresholds_from: str | None = None) -> dict:
+    """The model's hyper-parameters asked for by flags (--param and the tier-policy flags), checked: an
+    unknown name or a value out of range is a one-line error before any work. Omitted ones keep
+    ImportanceModel's defaults."""
+    from ..classifier.estimator import params_problems
+    from ..errors import InputError
+
+    given = dict(params)
+    for name, value in (("min_high_recall", min_high_recall), ("max_llm_share", max_llm_share),
+                        ("scores_from", thresholds_from)):
+        if value is not None:
+            given[name] = value
+    problems = params_problems(given)
+    if problems:
+        raise InputError(f"--param {problems[0]}")
+    return given
 
 
 def cmd_train(args) -> int:
     from pathlib import Path
 
     from ..classifier.anchoring import anchor_line
+    from ..classifier.estimator import ImportanceModel
+    from ..classifier.persist import check_out_dir
     from ..classifier.training import train
 
-    _check_repeats(args.repeats)
+    _check_folds_flags(args.cv, args.repeats)
+    jobs = _jobs(args.jobs)
+    params = estimator_params(args.param, args.min_high_recall, args.max_llm_share, args.thresholds_from)
+    check_out_dir(Path(args.out))
     config = _config(args)
     card = train(args.labels, args.commits, Path(args.out), config.cache(), folds=args.cv, repeats=args.repeats,
-                 target=policy_target(args.min_high_recall, args.max_llm_share, args.thresholds_from, args.anchor),
-                 tune_on=args.tune_on,
-                 progress=not args.quiet)
+                 tune_on=args.tune_on, progress=not args.quiet, estimator=ImportanceModel(**params),
+                 anchor=args.anchor is not False, n_jobs=jobs)
     m = card["cv"]["models"]["model"]
     print(f"{args.out}: {card['n_labels']} labels ({', '.join(f'{k} {v}' for k, v in card['tier_counts'].items())}); "
           f"{args.cv}-fold CV by date: macro-F1 {m['macro_f1']:.3f}, high recall {m['high_recall']:.3f}, "
@@ -288,9 +345,11 @@ def _iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _check_repeats(repeats: int) -> None:
+def _check_folds_flags(cv: int | None, repeats: int) -> None:
     from ..errors import InputError
 
+    if cv is not None and cv < 2:
+        raise InputError(f"--cv {cv}: give 2 or more folds")
     if repeats < 1:
         raise InputError(f"--repeats {repeats}: give 1 or more fold seeds")
 
@@ -299,20 +358,28 @@ def cmd_evaluate(args) -> int:
     from pathlib import Path
 
     from ..classifier.anchoring import anchor_line
+    from ..classifier.estimator import ImportanceModel
+    from ..classifier.evaluation import evaluate, write_evaluation
     from ..classifier.metrics import comparison_markdown
-    from ..classifier.training import evaluate, write_evaluation
     from ..errors import InputError
 
-    _check_repeats(args.repeats)
+    _check_folds_flags(args.cv, args.repeats)
     if args.repeats > 1 and not args.cv:
         raise InputError("--repeats needs --cv K: a trained model scored as it is has nothing to repeat")
     if args.anchor is not None and not args.after:
         raise InputError("--anchor/--no-anchor needs --after DATE: only a forward check has newer commits to anchor on")
-    config = _config(args)
     retrain = bool(args.cv or args.after)
+    if (args.param or args.thresholds_from) and not retrain:
+        raise InputError("--param and --thresholds-from need --cv K or --after DATE: a trained model is scored as it is")
+    if Path(args.json).is_dir():
+        raise InputError(f"--json {args.json} is a folder: give the JSON file to write")
+    params = estimator_params(args.param, thresholds_from=args.thresholds_from)
+    jobs = _jobs(args.jobs)
+    config = _config(args)
     result = evaluate(args.labels, args.commits, None if retrain else config.model_dir, config.cache(),
                       folds=args.cv, progress=not args.quiet, repeats=args.repeats, after=args.after,
-                      tune_on=args.tune_on, target=policy_target(None, None, args.thresholds_from, args.anchor))
+                      tune_on=args.tune_on, estimator=ImportanceModel(**params), anchor=args.anchor is not False,
+                      n_jobs=jobs)
     print(comparison_markdown(result, f"evaluation ({result['mode']}, {result['n']} labeled commits)"))
     if "anchor" in result:
         print(anchor_line(result["anchor"]))
