@@ -743,3 +743,23 @@ def test_classifier_imports_go_one_way():
     for name in sorted(graph):
         visit(name, ())
 
+
+@pytest.mark.parametrize("subject, scoped", [("[Hopper] Faster MLA decode (#1)", True), ("[NPU] Fix rope (#2)", True),
+                                             ("[Metal] Add kernels (#3)", True), ("[Perf] Faster MLA decode (#4)", False)])
+def test_rules_and_model_agree_on_what_a_platform_is(subject, scoped):
+    """One PLATFORM_TAGS table (features/title.py): the rules' platform cap and the model's platform_tag
+    column fire on the same titles (they used to disagree on hopper, b200, metal, …)."""
+    from datetime import UTC, datetime
+
+    from commitradar.classifier.presets import DEFAULT
+    from commitradar.classifier.vector import hand_feature_names, hand_features
+    from commitradar.features import extract
+    from commitradar.records import Commit, FileChange
+
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    commit = Commit(repo="o/r", sha="a" * 40, author="a", author_email_domain="x.org", authored_at=at, committed_at=at,
+                    parents=("0" * 40,), subject=subject, body="", files=(FileChange("csrc/mla.cu", 40, 2),))
+    feats = extract(commit)
+    capped = any(c.name == "platform-scoped" and c.when(commit, feats) for c in DEFAULT.caps)
+    column = hand_features(commit, feats)[hand_feature_names().index("platform_tag")]
+    assert capped is scoped and bool(column) is scoped

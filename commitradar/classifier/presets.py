@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..features.title import is_platform_scoped
 from ..records import Commit, Features
 from .rules import (
     PRESETS,
@@ -21,8 +22,6 @@ from .rules import (
     touches,
 )
 
-PLATFORM_TAGS = ("npu", "amd", "xpu", "cpu", "hpu", "tpu", "mlu", "musa", "intel", "nvidia", "b200", "h20", "sm100",
-                 "blackwell", "hopper", "gaudi", "310p", "a2", "a3", "mac", "metal")
 DOC_ONLY = lambda c, f: f.docs_only  # noqa: E731
 TEST_ONLY = lambda c, f: f.tests_only  # noqa: E731
 CI_ONLY = lambda c, f: f.ci_only  # noqa: E731
@@ -38,7 +37,7 @@ FEATURE_WORDS = r"\b(support|add|adds|added|introduce|enable|implement|new|allow
 
 
 def _platform_scoped(c: Commit, f: Features) -> bool:
-    return bool(set(PLATFORM_TAGS).intersection(f.tags))
+    return is_platform_scoped(f.tags)
 
 
 DEFAULT = Preset(

@@ -13,10 +13,11 @@ import numpy as np
 
 from ..features.paths import DEFAULT_MAPPING
 from ..features.rubric import RUBRIC_NAMES, rubric_features
+from ..features.title import is_platform_scoped
 from ..records import Commit, Features
 from .presets import ARGUS, DEFAULT
 
-VECTOR_VERSION = 2  # 2: rubric cues (features/rubric.py)
+VECTOR_VERSION = 3  # 2: rubric cues (features/rubric.py); 3: platform_tag reads the one PLATFORM_TAGS table (21 tags, was 13)
 
 # The path categories new models are trained with (and record in their card).
 MODEL_MAPPING = DEFAULT_MAPPING
@@ -25,7 +26,6 @@ CONVENTIONAL = ("feat", "fix", "perf", "refactor", "test", "docs", "ci", "build"
 TAGS = ("bugfix", "perf", "feat", "model", "misc", "docs", "ci", "test", "refactor", "npu", "amd", "quantization",
         "quant", "spec", "pd", "kernel", "core", "lint", "build", "deps", "release", "feature", "bug", "ops",
         "eplb", "moe", "platform", "attention", "lora", "multimodal", "bench", "benchmark", "example", "doc")
-PLATFORM_TAGS = frozenset(("npu", "amd", "xpu", "cpu", "hpu", "tpu", "mlu", "musa", "intel", "nvidia", "310p", "a2", "a3"))
 
 
 def _rule_names() -> list[str]:
@@ -66,7 +66,7 @@ def hand_features(commit: Commit, feats: Features, categories: tuple[str, ...] =
         score, argus_score, math.log1p(feats.added), math.log1p(feats.deleted), math.log1p(feats.n_files),
         math.log1p(source), math.log1p(len(commit.body)), len(tags), feats.pr_number is not None, feats.breaking_mark,
         feats.is_revert, feats.is_merge, feats.is_dependency_bump, feats.docs_only, feats.tests_only, feats.ci_only,
-        feats.n_binary > 0, bool(tags & PLATFORM_TAGS), feats.conventional_type is None and not tags,
+        feats.n_binary > 0, is_platform_scoped(feats.tags), feats.conventional_type is None and not tags,
     ]
     values += [(per_cat[c].added + per_cat[c].deleted) / total if c in per_cat else 0.0 for c in categories]
     values += [c in per_cat for c in categories]

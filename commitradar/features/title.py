@@ -26,6 +26,13 @@ TAG_ALIASES = {
     "pd disaggregation": "pd", "disaggregation": "pd", "pd-disagg": "pd",
 }
 
+# Tags that scope a change to one platform, vendor or hardware generation ("[NPU]", "[AMD]", "[SM100]"): the
+# rubric's "one platform: at most medium" cue. One table for the rules and the model's features.
+PLATFORM_TAGS = frozenset((
+    "npu", "amd", "xpu", "cpu", "hpu", "tpu", "mlu", "musa", "intel", "nvidia", "b200", "h20", "sm100", "blackwell",
+    "hopper", "gaudi", "310p", "a2", "a3", "mac", "metal",
+))
+
 CONVENTIONAL_TYPES = {
     "feat": "feat", "feature": "feat", "fix": "fix", "bugfix": "fix", "hotfix": "fix", "perf": "perf",
     "refactor": "refactor", "test": "test", "tests": "test", "docs": "docs", "doc": "docs", "ci": "ci",
@@ -194,6 +201,11 @@ def parse_title(subject: str) -> TitleParts:
     if "breaking" in tags or re.search(r"BREAKING[ -]CHANGE", subject):
         breaking = True
     return TitleParts(tuple(tags), series, ctype, cscope, breaking, pr, text.strip())
+
+
+def is_platform_scoped(tags: tuple[str, ...]) -> bool:
+    """Whether any of a title's (normalised) tags names one platform (see ``PLATFORM_TAGS``)."""
+    return not PLATFORM_TAGS.isdisjoint(tags)
 
 
 def is_revert(subject: str) -> bool:
