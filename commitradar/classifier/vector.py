@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ..features.paths import DEFAULT_MAPPING
+from ..features.paths import MODEL_V1_MAPPING
 from ..features.rubric import RUBRIC_NAMES, rubric_features
 from ..features.title import is_platform_scoped
 from ..records import Commit, Features
@@ -19,8 +19,9 @@ from .presets import ARGUS, DEFAULT
 
 VECTOR_VERSION = 3  # 2: rubric cues (features/rubric.py); 3: platform_tag reads the one PLATFORM_TAGS table (21 tags, was 13)
 
-# The path categories new models are trained with (and record in their card).
-MODEL_MAPPING = DEFAULT_MAPPING
+# The path categories new models are trained with (and record in their card): the frozen mapping of
+# features/paths.py, whose categories are the fixed feature columns (paths.CATEGORIES).
+MODEL_MAPPING = MODEL_V1_MAPPING
 
 CONVENTIONAL = ("feat", "fix", "perf", "refactor", "test", "docs", "ci", "build", "chore", "revert")
 TAGS = ("bugfix", "perf", "feat", "model", "misc", "docs", "ci", "test", "refactor", "npu", "amd", "quantization",
@@ -33,8 +34,8 @@ def _rule_names() -> list[str]:
 
 
 def categories_of(mapping) -> tuple[str, ...]:
-    """The categories a path mapping can give, in its order, ``other`` (no pattern matched) last."""
-    names = tuple(cat for cat, _ in mapping)
+    """The categories a path mapping can give, in its order (each once), ``other`` (no pattern matched) last."""
+    names = tuple(dict.fromkeys(cat for cat, _ in mapping))
     return names if "other" in names else names + ("other",)
 
 
