@@ -183,7 +183,7 @@ class ImportanceModel(ClassifierMixin, BaseEstimator):
             self.type_estimator_ = linear_pipeline(self.n_embedding, n_features, self.type_C, self.type_hand_weight,
                                                    self.linear_max_iter).fit(X, np.asarray(types))
         self.embedding_estimator_ = embedding_only(self.embedding_C, self.linear_max_iter).fit(
-            X[:, :self.n_embedding], y) if self.n_embedding else None
+            X[:, :self.n_embedding], labels) if self.n_embedding else None
         self.neighbour_vectors_ = X[:, :self.n_embedding].astype(np.float16)
         self.neighbour_shas_ = np.asarray([str(s)[:12] for s in shas] if shas is not None else [""] * n)
         self.neighbour_tiers_ = np.asarray(labels).astype(str)

@@ -8,7 +8,6 @@ between training and test; ``evaluate`` also scores a saved model as it is, or r
 from __future__ import annotations
 
 import json
-import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +17,7 @@ from sklearn.base import clone
 
 from ..features.embedding import Embedder
 from ..fileio import atomic_write
+from ..progress import progress as progress_bar
 from .anchoring import anchor_line, anchorer
 from .card import card_mapping
 from .design import design_matrix
@@ -29,7 +29,6 @@ from .persist import load_model
 from .rules import PRESETS
 from .vector import MODEL_MAPPING
 
-log = logging.getLogger("commitradar")
 COMPARED = ("majority", "rules:default", "rules:argus", "embedding-only", "model")
 
 
@@ -58,11 +57,12 @@ def _runs(estimator: ImportanceModel, X: np.ndarray, items: Sequence, tiers, typ
     tasks = [(s, test) for s, folds in enumerate(fold_sets) for test in folds]
     parallel = Parallel(n_jobs=1 if anchor is not None else n_jobs, return_as="generator")
     fitted: list[list[dict]] = [[] for _ in fold_sets]
-    for done, ((s, _), fold) in enumerate(zip(tasks, parallel(
-            delayed(_fit_fold)(estimator, X, tiers, types, dates, mask, test, anchor) for _, test in tasks))):
-        fitted[s].append(fold)
-        if progress:
-            progress(f"fold {done + 1}/{len(tasks)} fitted")
+    shown = 2 if progress else len(tasks) + 1  # the fewest folds that show a bar
+    with progress_bar(total=len(tasks), desc="cross-validation", unit="fold", min_items=shown) as bar:
+        for (s, _), fold in zip(tasks, parallel(
+                delayed(_fit_fold)(estimator, X, tiers, types, dates, mask, test, anchor) for _, test in tasks)):
+            fitted[s].append(fold)
+            bar.update()
     out = []
     for folds in fitted:
         preds = {name: np.empty(n, dtype=object) for name in COMPARED}
@@ -95,7 +95,7 @@ def cross_validate(
     dates: Sequence[str],
     k: int = 5,
     score_mask: np.ndarray | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: bool = False,
     seed: int = 0,
     test_folds: Sequence[np.ndarray] | None = None,
     anchor: Callable | None = None,
@@ -107,15 +107,14 @@ def cross_validate(
     together in a fold; ``test_folds`` replaces the k date folds (e.g. one ``time_split``), and only their
     rows are scored. ``anchor(model, train)`` may move each fold's tuned thresholds (rate anchoring, for
     forward checks); the anchored policy is the model's, the info it returns is kept under ``anchors``.
-    ``n_jobs`` folds are fit at once (joblib)."""
+    ``n_jobs`` folds are fit at once (joblib); ``progress`` shows a bar of them."""
     folds = list(test_folds) if test_folds is not None else date_folds(dates, k, seed)
     return _runs(estimator, X, items, tiers, types, dates, [folds], score_mask, progress, anchor, n_jobs)[0]
 
 
 def repeated_cv(estimator: ImportanceModel, X: np.ndarray, items: Sequence, tiers: Sequence[str],
                 types: Sequence[str], dates: Sequence[str], k: int = 5, repeats: int = 1,
-                score_mask: np.ndarray | None = None, progress: Callable[[str], None] | None = None,
-                n_jobs: int | None = None) -> dict:
+                score_mask: np.ndarray | None = None, progress: bool = False, n_jobs: int | None = None) -> dict:
     """``cross_validate`` with fold seeds 0..repeats-1 (all their folds fit as one parallel batch). The
     result is seed 0's, plus (when repeats > 1) ``spread``: per model, each metric of SPREAD_KEYS for every
     seed with its mean, sd, min and max, because which days share a fold moves macro-F1 by a few
@@ -155,12 +154,12 @@ def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir:
     X = design_matrix([c for c, _ in data.items], embedder, mapping)
     if after:
         cv = cross_validate(estimator, X, data.items, data.tiers, data.types, data.dates, test_folds=[test],
-                            score_mask=mask, progress=log.info, anchor=anchorer(data, X, embedder, after, mapping) if anchor else None)
+                            score_mask=mask, progress=progress, anchor=anchorer(data, X, embedder, after, mapping) if anchor else None)
         return {"mode": f"after {after}", "n": int(mask[test].sum()), "models": cv["models"],
                 "anchor": cv["anchors"][0] if cv["anchors"] else {"off": "--no-anchor"}}
     if folds:
         cv = repeated_cv(estimator, X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats,
-                         score_mask=mask, progress=log.info, n_jobs=n_jobs)
+                         score_mask=mask, progress=progress, n_jobs=n_jobs)
         return {"mode": f"cv{folds}", "n": int(mask.sum()), "models": cv["models"], **spread_of(cv)}
     preds = {
         "majority": [card.get("majority_tier", "medium")] * len(data.tiers),

@@ -40,7 +40,7 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
     X = design_matrix([c for c, _ in data.items], embedder, MODEL_MAPPING)
     tiers, dates = np.asarray(data.tiers), np.asarray(data.dates)
     cv = repeated_cv(estimator, X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats,
-                     score_mask=mask, progress=log.info, n_jobs=n_jobs)
+                     score_mask=mask, progress=progress, n_jobs=n_jobs)
     log.info("fitting the model on all %d labels", len(tiers))
     model = clone(estimator).fit(X, tiers, types=data.types, groups=dates, tune_mask=mask, shas=data.shas)
     anchor_info = {"off": "--no-anchor"}
