@@ -77,7 +77,7 @@ def main() -> int:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}: warm {warm['commits_per_s']} commits/s, cold {cold['commits_per_s']} commits/s")
-    return 0
+    return 0 if result["goal_met"] else 2
 
 
 if __name__ == "__main__":
