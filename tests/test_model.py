@@ -587,6 +587,9 @@ def test_train_flags_set_the_estimator_params():
                                                     text=True).stdout)
     assert f"high recall to reach on held-out scores (default: {defaults['min_high_recall']})" in help_text
     assert f"most commits sent to the LLM (default: {defaults['max_llm_share']})" in help_text
+    for name, value in defaults.items():  # the epilog lists every hyper-parameter with its default
+        shown = json.dumps(list(value) if isinstance(value, tuple) else value)
+        assert f"{name} ({shown}" in help_text, name
 
 
 def _tiers_of_report(out_dir: Path) -> list[str]:

@@ -81,8 +81,17 @@ example (the shipped model):
       --out data/model
 
 Labels join to commits by full or abbreviated SHA. Writes model.skops (skops format, no pickle),
-neighbours.npz, model_card.json and MODEL_CARD.md (data hash, counts, cross-validated metrics grouped by
-date, library and feature versions). Embeddings are cached (COMMITRADAR_CACHE), so retraining is quick.
+neighbours.npz, model_card.json and MODEL_CARD.md (data hash, counts, hyper-parameters, cross-validated
+metrics grouped by date, library and feature versions, file hashes) into a new folder beside --out, then
+swaps it in whole: a failed run leaves the old model as it was. Embeddings are cached (COMMITRADAR_CACHE):
+with a warm cache the shipped model trains in about 4 minutes on 2 cores.
+Hyper-parameters (--param NAME=VALUE, default in parentheses): high_C (0.03) and low_C (0.3) of the two
+heads' regressions, hand_weight (0.5), tree_weight (0.4: the trees' share of each head's vote),
+tree_learning_rate (0.05), tree_max_iter (200), tree_max_depth (3), tree_l2_regularization (1.0),
+linear_max_iter (5000), calibrate (true), calibration_folds (5), inner_folds (4: date folds whose held-out
+scores tune the thresholds), scores_from ("shuffled"; --thresholds-from), min_high_recall (0.75),
+max_llm_share (0.65), type_C (1.0), type_hand_weight (1.0), embedding_C (2.0), n_embedding (384),
+random_state (0), tiers (["high", "medium", "low"]).
 --repeats R reruns the CV with R fold seeds and records the spread: on a few hundred labels, which days
 share a fold moves macro-F1 by a few hundredths, so compare models by the mean, not by one split.
 Rate anchoring (on unless --no-anchor): the thresholds tuned on the labels are then moved so that the
@@ -270,9 +279,8 @@ def _jobs(jobs: int | None) -> int:
 
 def _add_param(p, when: str = "") -> None:
     p.add_argument("--param", action="append", default=[], type=_param, metavar="NAME=VALUE",
-                   help=f"{when}a hyper-parameter of the model (repeatable), e.g. --param tree_max_iter=50 "
-                   "--param high_C=0.05; names and defaults: python -c 'import commitradar.classifier.estimator "
-                   "as e; print(e.ImportanceModel().get_params())'")
+                   help=f"{when}a hyper-parameter of the model (repeatable; VALUE in JSON), e.g. --param "
+                   "tree_max_iter=50 --param high_C=0.05; the names are listed below `train --help`")
 
 
 def _param(text: str) -> tuple[str, object]:
