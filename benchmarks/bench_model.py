@@ -19,6 +19,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's commitradar, whatever is installed
 
 
 def run_pass(commits, model_dir: Path, cache: Path) -> dict:
