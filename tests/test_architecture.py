@@ -15,7 +15,7 @@ def _tool(name: str) -> str:
     return shutil.which(name) or str(Path(sys.executable).with_name(name))
 
 
-@pytest.mark.parametrize("contract", ["layers"])
+@pytest.mark.parametrize("contract", ["layers", "acyclic"])
 def test_import_contract_is_kept(contract):
     proc = subprocess.run([_tool("lint-imports"), "--contract", contract, "--no-cache"], cwd=ROOT, capture_output=True,
                           text=True)
@@ -24,6 +24,6 @@ def test_import_contract_is_kept(contract):
 
 
 def test_ruff_finds_nothing():
-    proc = subprocess.run([_tool("ruff"), "check", "commitradar", "tests", "benchmarks"], cwd=ROOT, capture_output=True,
+    proc = subprocess.run([_tool("ruff"), "check", "commitradar", "tests", "benchmarks", "notebooks"], cwd=ROOT, capture_output=True,
                           text=True)
     assert proc.returncode == 0, proc.stdout[-3000:]

@@ -283,7 +283,7 @@ def test_two_repositories_one_name_are_refused_until_named(make_repo, cli, tmp_p
 def test_local_path_origin_is_followed_to_its_remote(make_repo, tmp_path):
     """A clone of a clone (origin = a local path) is the repository its origin clones, with its links and its
     own thresholds: identity never depends on how the clone was made."""
-    from commitradar.classifier.model import TierPolicy
+    from commitradar.classifier.policy import TierPolicy
     from commitradar.config import DEFAULT_MODEL_DIR
     from commitradar.mining import mine, open_repo, resolve_window
 
