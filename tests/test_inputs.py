@@ -168,6 +168,9 @@ def test_flag_errors_are_one_line_with_a_hint(day_repo, cli, tmp_path, flags, ne
 def test_unknown_subcommand_is_one_line(cli):
     _one_line(cli("nonsense"), "invalid choice", "'commitradar --help'")
     _one_line(cli("labels", "import", "x.md", "--zz"), "unrecognized arguments: --zz", "'commitradar labels import --help'")
+    _one_line(cli("labels", "suggest", "--commits", "x.jsonl", "--n", "0"), "--n", "above 0",
+              "'commitradar labels suggest --help'")
+    _one_line(cli("train", "--labels", "l.jsonl", "--commits", "c.jsonl", "--out", "m", "--cv", "x"), "--cv")
 
 
 def test_unwritable_out_is_refused_before_anything_else(cli, tmp_path):

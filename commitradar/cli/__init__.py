@@ -8,11 +8,13 @@ import argparse
 import logging
 import os
 import sys
-from datetime import date
 
 from .. import __version__
 from ..errors import CommitradarError
 from . import report as report_cmd
+from .argtypes import day as _day
+from .argtypes import nonempty as _nonempty
+from .argtypes import positive_int
 from .init import add_init_command
 from .send import add_send_command, add_send_flags
 
@@ -65,37 +67,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ------------------------------------------------------------------------------------ flag value types
-
-
-def _day(text: str) -> str:
-    """A YYYY-MM-DD date (kept as text: ``resolve_window`` turns it into a window in the chosen zone)."""
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
-    if len(text) != 10:  # fromisoformat also takes 20260310; the help and the docs promise YYYY-MM-DD
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)")
-    return text
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {value}")
-    return value
-
-
-def _nonempty(what: str):
-    def check(text: str) -> str:
-        if not text.strip():
-            raise argparse.ArgumentTypeError(f"{what} must not be empty")
-        return text
-
-    check.__name__ = what  # argparse names the type in some messages
-    return check
 
 
 GLOBAL_OPTIONS = (

@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from ..records import CHANGE_TYPES, TIERS
+from .argtypes import positive_int
 
 EPILOG_LABELS_IMPORT = """\
 examples:
@@ -117,7 +118,7 @@ def _add_labels_suggest_add(labels_sub, formatter) -> None:
                               description="Uncertainty sampling: entropy of the calibrated tier probabilities "
                               "plus a bonus for likely-high commits. Label the printed SHAs with `labels add`.",
                               formatter_class=formatter)
-    q.add_argument("--n", type=int, default=20, help="how many to list")
+    q.add_argument("--n", type=positive_int, default=20, help="how many to list")
     q.add_argument("--commits", nargs="+", required=True, metavar="FILE", help="dataset files to pick from")
     q.add_argument("--labels", nargs="*", default=[], metavar="FILE", help="labels already made (skipped)")
     q.add_argument("--until", metavar="YYYY-MM-DD", help="only commits up to this date")
