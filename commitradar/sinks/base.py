@@ -212,6 +212,32 @@ def safe_url(url: str) -> str:
     return quote(url, safe=":/?#@!$&'*+,;=%~-._")
 
 
+def md_link(text: str, url: str) -> str:
+    return f"[{text}]({safe_url(url)})"
+
+
+def chat_markdown(summary: Summary, keep: int, title: str, bullet: str) -> list[list[str]]:
+    """The message of the chat-markdown platforms (DingTalk, WeCom) as blocks of lines: title (formatted by
+    ``title``), counts, overview, each section's heading and its items (each line starts with ``bullet``),
+    then "N more" and the links. Each platform joins the blocks its own way."""
+    lang = summary.lang
+    blocks = [[title.format(chat_md(summary.title))], [chat_md(summary.stats_line)]]
+    if summary.overview:
+        blocks.append(["> " + chat_md(summary.overview)])
+    groups, left = sections(summary, keep)
+    for kind, items in groups:
+        blocks.append([f"**{chat_md(summary.heading(kind))}**"])
+        blocks.append([f"{bullet}{md_link(i.sha[:7], i.url) if i.url else i.sha[:7]} {chat_md(item_line(i))}"
+                       for i in items])
+    if not summary.items:
+        blocks.append([s(lang, "quiet")])
+    links = [md_link(s(lang, key), url) for key, url in (("report", summary.report_url), ("site", summary.site_url))
+             if url]
+    tail = " · ".join(links) if links else chat_md(s(lang, "report_file", path=summary.report_path))
+    blocks.append([(chat_md(summary.more(left)) + " " if left else "") + tail])
+    return blocks
+
+
 # ------------------------------------------------------------------ platforms
 
 def encode(payload: Mapping[str, Any]) -> bytes:
@@ -306,4 +332,4 @@ def json_size(payload: Mapping[str, Any]) -> int:
 
 __all__ = ["SINKS", "Platform", "Summary", "Item", "Breaking", "Links", "Twin", "Signed", "Answer", "read_twin",
            "summarize", "report_path", "sections", "encode", "short", "s", "json_size", "chat_md",
-           "safe_url", "item_line"]
+           "safe_url", "item_line", "md_link", "chat_markdown"]

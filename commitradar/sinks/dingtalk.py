@@ -18,7 +18,7 @@ import hashlib
 import hmac
 from urllib.parse import quote_plus
 
-from .base import SINKS, Platform, Signed, Summary, accept_errcode, chat_md, item_line, json_size, s, safe_url, sections
+from .base import SINKS, Platform, Signed, Summary, accept_errcode, chat_markdown, json_size
 
 LIMIT = 20_000 - 200  # body bytes (errcode 460101 above 20,000)
 
@@ -36,29 +36,10 @@ def _sign(url: str, payload: dict, secret: str, now: float) -> Signed:
     return Signed(f"{url}{sep}timestamp={ts}&sign={signature}", payload, secrets=(signature,))
 
 
-def _link(text: str, url: str) -> str:
-    return f"[{text}]({safe_url(url)})"
-
-
 def build(summary: Summary, keep: int) -> dict:
-    lang = summary.lang
-    parts = [f"#### {chat_md(summary.title)}", chat_md(summary.stats_line)]
-    if summary.overview:
-        parts.append("> " + chat_md(summary.overview))
-    groups, left = sections(summary, keep)
-    for kind, items in groups:
-        parts.append(f"**{chat_md(summary.heading(kind))}**")
-        lines = []
-        for item in items:
-            ref = _link(item.sha[:7], item.url) if item.url else item.sha[:7]
-            lines.append(f"- {ref} {chat_md(item_line(item))}")
-        parts.append("\n".join(lines))
-    if not summary.items:
-        parts.append(s(lang, "quiet"))
-    links = [_link(s(lang, key), url) for key, url in (("report", summary.report_url), ("site", summary.site_url)) if url]
-    tail = " · ".join(links) if links else chat_md(s(lang, "report_file", path=summary.report_path))
-    parts.append((chat_md(summary.more(left)) + " " if left else "") + tail)
-    return {"msgtype": "markdown", "markdown": {"title": summary.title, "text": "\n\n".join(parts)}}
+    blocks = chat_markdown(summary, keep, title="#### {}", bullet="- ")
+    text = "\n\n".join("\n".join(block) for block in blocks)
+    return {"msgtype": "markdown", "markdown": {"title": summary.title, "text": text}}
 
 
 SINKS.add("dingtalk", Platform(

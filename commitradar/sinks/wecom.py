@@ -10,32 +10,14 @@
 """
 from __future__ import annotations
 
-from .base import SINKS, Platform, Summary, accept_errcode, chat_md, item_line, s, safe_url, sections
+from .base import SINKS, Platform, Summary, accept_errcode, chat_markdown
 
 LIMIT = 4096  # bytes of markdown.content
 
 
-def _link(text: str, url: str) -> str:
-    return f"[{text}]({safe_url(url)})"
-
-
 def build(summary: Summary, keep: int) -> dict:
-    lang = summary.lang
-    lines = [f"**{chat_md(summary.title)}**", chat_md(summary.stats_line)]
-    if summary.overview:
-        lines.append("> " + chat_md(summary.overview))
-    groups, left = sections(summary, keep)
-    for kind, items in groups:
-        lines.append(f"**{chat_md(summary.heading(kind))}**")
-        for item in items:
-            ref = _link(item.sha[:7], item.url) if item.url else item.sha[:7]
-            lines.append(f"{ref} {chat_md(item_line(item))}")
-    if not summary.items:
-        lines.append(s(lang, "quiet"))
-    links = [_link(s(lang, key), url) for key, url in (("report", summary.report_url), ("site", summary.site_url)) if url]
-    tail = " · ".join(links) if links else chat_md(s(lang, "report_file", path=summary.report_path))
-    lines.append((chat_md(summary.more(left)) + " " if left else "") + tail)
-    return {"msgtype": "markdown", "markdown": {"content": "\n".join(lines)}}
+    blocks = chat_markdown(summary, keep, title="**{}**", bullet="")
+    return {"msgtype": "markdown", "markdown": {"content": "\n".join(line for block in blocks for line in block)}}
 
 
 def measure(payload: dict) -> int:
