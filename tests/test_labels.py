@@ -371,8 +371,8 @@ def test_shipped_labels_respect_the_held_out_data():
     assert Counter_of(manual)["high"] + Counter_of(read_labels(EXPERT))["high"] >= 80
 
 
-def test_blind_agreement_check_matches_the_readme():
-    """The blind re-labelling of expert-labeled commits, and the agreement the README quotes from it."""
+def test_blind_agreement_check_matches_the_training_doc():
+    """The blind re-labelling of expert-labeled commits, and the agreement docs/training.md quotes from it."""
     from sklearn.metrics import cohen_kappa_score
 
     expert = {lab.sha: lab.tier for lab in read_labels(EXPERT)}
@@ -382,7 +382,7 @@ def test_blind_agreement_check_matches_the_readme():
     agree = sum(a == b for a, b in zip(ours, theirs)) / len(check)
     kappa = cohen_kappa_score(theirs, ours)
     found = sum(a == b == "high" for a, b in zip(ours, theirs))
-    readme = re.sub(r"\s+", " ", (ROOT / "README.md").read_text(encoding="utf-8"))
+    readme = re.sub(r"\s+", " ", (ROOT / "docs" / "training.md").read_text(encoding="utf-8"))
     assert f"agrees with the experts on {agree:.0%} of them (Cohen's κ {kappa:.2f}".replace("%", " %") in readme
     assert f"{found} of the experts' {theirs.count('high')} highs found" in readme
 
