@@ -97,7 +97,8 @@ _DEFAULT_CHANGE = re.compile(
     r"(?:chang|modif|adjust|updat|switch|unify|unifi|increas|decreas|enlarg|rais|lower|flip)\w*\s+(?:the\s+)?"
     r"(?:[\w`'\".-]+\s+){0,4}default(?:s|\s+(?:value|values|behaviou?r|method|policy|mode|backend|port|protocol|size|setting|"
     r"ttl|ratio|namespace|config))?\b|"
-    r"default\s+(?:value|behaviou?r|policy|method|backend|mode|protocol)\s+(?:of\s+\S+\s+)?(?:is\s+)?(?:now|changed|becomes)|"
+    r"default\s+(?:[\w-]+\s+){0,2}?(?:value|behaviou?r|policy|method|backend|mode|protocol|engine|format|device|dtype|"
+    r"precision|size|strategy|scheduler|implementation)\s+(?:of\s+\S+\s+)?(?:is\s+|has been\s+|was\s+)?(?:now|changed|becomes)|"
     r"default[- ](?:enable|disable)|(?:now|is)\s+(?:enabled|disabled|on|off)\s+by\s+default|"
     r"defaults?\s+(?:changed?|is now|are now|now)\b|remov\w*\s+(?:the\s+)?default\b|\bstop\w*\s+(?:the\s+)?default\b|"
     r"\benabl\w*\b[^.;]{0,60}\bfor (?:all|every)\b[^.;]{0,30}\b(?:deployments?|users?|models?|cases?|platforms?)\b)", re.I)
@@ -106,6 +107,7 @@ _SUBJECT_DEFAULT = re.compile(r"\bby default\b|^\W*(?:\[[^\]]*\]\s*)*set\w*\s+(?
 _AS_DEFAULT = re.compile(r"\b(?:set|make|use|choose|switch|select|promot)\w*\s+(?:\S+\s+){1,5}?(?:as|to be|to)\s+(?:the\s+)?"
                          r"default\b|\b(?:becomes?|is now|are now|now becomes?)\s+(?:the\s+)?default\b", re.I)
 _DEFAULT_NOT = re.compile(r"\b(?:docstring|test case|tests?|benchmark|microbenchmark|typo|ci\b|warnings?|logs?|logging|"
+                          r"(?:unspecified|missing|absent|unset)\s+defaults?|decorators?|"
                           r"(?:keep|keeps|kept|still|remains?)\b[^.;]{0,40}\bdefault|default (?:kernel|tactic|tile|algo\w*|index))",
                           re.I)
 _DROPPED = re.compile(
@@ -135,7 +137,7 @@ _REGRESSION = re.compile(
     r"temporar\w+\s+(?:disabl|remov|freez|turn\w* off)\w*\s+(?!(?:the\s+)?(?:test|ut|case|ci|check|`))|"
     r"(?:feature|function(?:ality)?|capability)\s+is\s+temporarily\s+(?:frozen|disabled|unavailable))", re.I)
 _NOT_BREAKING = re.compile(
-    r"\b(?:no (?:breaking|user-facing|api|functional) changes?|without (?:any )?(?:breaking|behaviou?r) changes?|"
+    r"\b(?:no (?:public[- ])?(?:api[- ])?(?:breaking|breakage|user-facing|api|functional)(?: changes?)?|without (?:any )?(?:breaking|behaviou?r) changes?|"
     r"backward[s]?[- ]compatib(?:le|ility) (?:is )?(?:kept|maintained|preserved)|keeps? (?:full )?backward[s]? compatib\w+|"
     r"(?:still|remains?)\s+(?:supported|compatible|available|work|read|honou?red)|falls? back to|"
     r"(?:deprecated|legacy)\s+(?:\w+\s+){0,3}fallback|keeps?\s+(?:\S+\s+){1,4}?(?:importable|working|compatible|supported|"
@@ -178,6 +180,41 @@ _CONFIG_MOVED = re.compile(r"\b(?:merg|mov|consolidat|fold|regroup)\w*\s+(?:all\
 _DTYPE_REQUIRED = re.compile(
     r"\b(?:now\s+)?(?:requires?|expects?|must be|accepts? only|takes)\s+(?:an?\s+)?`?(?:u?int|float|bf|fp|e\dm\d)\w*`?\s+"
     r"(?:\w+\s+)?instead of\s+`?(?:u?int|float|bf|fp|e\dm\d)\w*", re.I)
+
+# A public call changed the way callers must write it: "make backend specific arguments keyword-only",
+# "Change interface of trt_allreduce_fusion", "Adjust the mm_fp4 API with an explicit use_nvfp4 bool".
+_SIGNATURE = re.compile(
+    r"\b(?:make|makes|made|become|becomes|now|are|is|turn\w*|convert\w*|chang\w*)\b[^.;]{0,40}?\bkeyword[- ]only\b|"
+    r"\b(?:chang|adjust|modif|tweak|alter|break)\w*\s+(?:the\s+)?(?:calling\s+)?(?:interface|signature|api)s?\s+(?:of|for)\s+`?[\w.]+|"
+    r"\b(?:chang|adjust|modif|tweak|alter)\w*\s+(?:the\s+)?`?[\w.]+`?\s+(?:api|interface|signature)s?\b(?!\s+(?:docs?|documentation|tests?))|"
+    r"\b(?:api|function|interface)\s+signatures?\s+(?:\w+\s+){0,2}?(?:changed|changes|updated|modified)\b", re.I)
+# A parameter whose type changes: "Convert scale_factor from scalar to Tensor", "converting X from float to torch.Tensor".
+_PARAM_TYPE = re.compile(
+    r"\b(?:convert|chang|switch|turn)\w*\s+`?([a-z_][\w.]*)`?\s+from\s+(?:an?\s+)?(?:python\s+)?"
+    r"(?:scalar|float|int|integer|bool|boolean|str|string|list|tuple|dict|tensor|torch\.tensor)s?\s+(?:in)?to\s+(?:an?\s+)?"
+    r"(?:torch\.|python\s+)?(?:tensor|list|tuple|dict|float|int|integer|scalar|bool|str|string)s?\b", re.I)
+# A public type replaced by another: "Use new ActivationType enum class instead of GatedActType".
+_TYPE_REPLACED = re.compile(r"\b(?i:use|replac|switch)\w*\s+(?:the\s+)?(?:new\s+)?`?([A-Z][a-z0-9]+[A-Z]\w*)`?\s+"
+                            r"(?:(?i:enum|class|type)\s+){0,2}(?i:instead of|in place of|for)\s+`?([A-Z][a-z0-9]+[A-Z]\w*)`?")
+# Something users installed with the package moves to another one: "Move aot modules to a standalone package".
+_PACKAGE_SPLIT = re.compile(r"\b(?:mov|split|spun|spin|extract|factor)\w*\s+(?:out\s+)?(?:the\s+)?(?:\S+\s+){0,3}?(?:out\s+)?"
+                            r"(?:to|into|in)\s+(?:a\s+|its\s+own\s+)?(?:standalone|separate|new|dedicated|own)\s+"
+                            r"(?:python\s+|pip\s+|pypi\s+)?(?:package|wheel|distribution)s?\b", re.I)
+# Reported numbers change their meaning: "Report master metrics as per-second rates over time window".
+_METRIC_FORMAT = re.compile(r"\b(?:report|expos|export|emit|publish)\w*\s+(?:the\s+)?(?:\w+\s+){0,3}?metrics?\s+as\b|"
+                            r"\bmetrics?\s+(?:are\s+)?now\s+(?:reported|exposed|exported|emitted|published|computed)\s+as\b|"
+                            r"\b(?:renam|chang)\w*\s+(?:the\s+)?(?:\w+\s+){0,2}?metric\s+names?\b", re.I)
+# What users must now do themselves: "Now we must set env `SOC_VERSION` when compiling".
+_NOW_MUST = re.compile(r"\b(?:now\s+(?:we|users?|you|callers?|one)\s+(?:must|need to|needs to|have to|has to|are required to)|"
+                       r"(?:we|users?|you|callers?)\s+(?:must|need to|have to)\s+now|"
+                       r"(?:users?|you|callers?)\s+(?:must|now need to|now have to|are now required to))\s+"
+                       r"(?:explicitly\s+)?(?:set|pass|specify|provide|export|install|add|enable|configure|use)\b", re.I)
+# A security fix: the hardened path refuses something it accepted before (remote code, private addresses, files).
+_SECURITY = re.compile(r"\b(?:security|vulnerabilit\w*|cve-\d{4}-\d+|ssrf|remote code execution|path traversal|"
+                       r"arbitrary code)\b", re.I)
+# A dependency floor moved down or a requirement relaxed: nothing to do for users.
+_RELAXED = re.compile(r"\b(?:lower\w*|relax\w*|loosen\w*|reduc\w*|decreas\w*)\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+                      r"(?:minimum|min|required|requirement)\b", re.I)
 
 _USER_DIRS = re.compile(r"(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|Dockerfile[^/]*|"
                         r"README[^/]*|installation[^/]*|install[^/]*\.md)$|^docs?/|(^|/)requirements/|"
@@ -253,10 +290,13 @@ _BARE_MOVE = re.compile(r"^\W*(?:\[[^\]]*\]\s*)*(?:upgrad|bump|updat|mov|align)\
 
 def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue | None:
     """``Upgrade CANN to 9.0.1`` / ``requires torch>=2.10`` / ``Bump vLLM version to v0.23.0``."""
+    if _RELAXED.search(text):
+        return None  # "Lowered minimum cuDNN version requirement from 9.18.0 to 9.17.1"
     verb = re.search(r"\b(?:upgrad|bump|updat|pin|requir|mov|switch|raise|rais|migrat|adopt|use[sd]?\b|downgrad|"
-                     r"return|roll\w* back|freez|lock)\w*", text, re.I)
-    added = re.search(r"\badd\w*\s+`?([A-Za-z][\w.-]*)`?(?:\s+\S+){0,2}?\s+(?:to|in|into)\s+(?:the\s+)?(?:\w+\s+){0,2}"
-                      r"(?:requirements?|dependencies|install_requires|pyproject)\b", text, re.I)
+                     r"return|roll\w* back|freez|lock|forc|pick\w* up)\w*", text, re.I) or (
+        None if re.search(r"\b(?:for|with|on|under|against|when|if|unless)\s+\S+\s*(?:==|>=|~=)", text, re.I)
+        else _EXPLICIT_PIN.search(text))
+    added = _ADDED_DEP.search(text)
     if added and user_paths:
         return Cue("dependency_bump", 3.0, added.group(1), text, source, _version_after(text, added.end(1)))
     pkg = _NEW_PACKAGE.search(text)
@@ -284,7 +324,7 @@ def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue |
         if name == "vLLM" and (not version or _PIN_ONLY.search(text)):
             continue
         if not version and not (user_paths and source == "subject" and re.search(
-                r"\b(?:upgrad|bump|requir|rais|pin)\w*|\bupdat\w*\b.*\b(?:version|bounds?|range|requirements?)\b", text, re.I)):
+                r"\b(?:upgrad|bump|requir|rais|pin|forc)\w*|\bupdat\w*\b.*\b(?:version|bounds?|range|requirements?)\b", text, re.I)):
             continue
         if version and re.fullmatch(r"\d{1,2}\.\d{1,2}", version) and name == "vLLM":
             continue  # "pin to 12.26" is a date
@@ -293,6 +333,12 @@ def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue |
     return None
 
 
+# A package added to the declared requirements: "add prometheus_client in deps", "add rdkit to requirements".
+_ADDED_DEP = re.compile(r"\badd\w*\s+`?([A-Za-z][\w.-]*)`?(?:\s+\S+){0,2}?\s+(?:to|in|into)\s+(?:the\s+)?"
+                        r"(?:(?!dev\b|test\w*|optional|extras?\b|docs?\b|ci\b|lint\w*)\w+\s+){0,2}"
+                        r"(?:requirements?|dependencies|deps|install_requires|pyproject)\b", re.I)
+# A version pinned in so many words: "Support torch==2.10.0", "transformers>=4.56".
+_EXPLICIT_PIN = re.compile(r"(?<![\w.-])[A-Za-z][\w.-]*\s*(?:==|>=|~=)\s*v?\d+\.\d+")
 # A package made a dependency: "enable nvidia-cudnn-frontend on all platforms", "install apache-tvm-ffi by default".
 _NEW_PACKAGE = re.compile(r"\b(?:enabl|add|requir|install|includ|introduc)\w*\s+(?:the\s+)?`?([a-z][a-z0-9]*(?:[-_][a-z0-9]+){1,4})`?"
                           r"\s+(?:(?:as\s+(?:a\s+)?(?:required\s+|hard\s+)?dependency)|(?:on|for)\s+all\s+platforms|"
@@ -388,6 +434,7 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
     if not text or len(text) < 6:
         return out
     body = source == "body"
+    out.extend(_signature_cues(text, source))  # "Adjust the X API …: previously …" states the change it makes
     if body and _ELSEWHERE.search(text):
         return out  # about another change, an earlier state, or a plan
     m = _NARROWED.search(text)
@@ -489,6 +536,16 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
     m = _CONFIG_MOVED.search(text)
     if m and not _NOT_BREAKING.search(text):
         out.append(Cue("rename", 3.0, m.group(1), text, source))
+    m = _PACKAGE_SPLIT.search(text)
+    if m and not re.search(r"\b(?:tests?|ci|docs?|benchmarks?|examples?)\b", text[: m.end()], re.I):
+        pkg = _CODE.search(text, m.start())
+        out.append(Cue("removal", 4.0, pkg.group(1) if pkg else _object_after(text, m.start(), 6), text, source))
+    m = _METRIC_FORMAT.search(text)
+    if m:
+        out.append(Cue("format_change", 3.0, _object_after(text, 0, 6), text, source))
+    m = _NOW_MUST.search(text)
+    if m and re.search(r"\bnow\b", text, re.I) and not re.search(r"\b(?:to enable|if (?:you|users?) (?:want|need|wish)|optional\w*|opt-?in|new feature)\b", text, re.I):
+        out.append(Cue("default_change", 3.0, _subject_of(text, "default_change", m.start()), text, source))
     m = _REGRESSION.search(text)
     if m and not re.search(r"\b(?:fix(?:es|ed)?|resolv\w*|recover\w*|avoid\w*|prevent\w*)\b[^.]{0,40}\b(?:regression|degradation|drop)\b",
                            text, re.I):
@@ -500,6 +557,24 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
             out.append(Cue("regression", 3.0, shorten(text, 80), text, source))
     if body:
         out = [replace(c, score=c.score - 0.5) for c in out]
+    return out
+
+
+def _signature_cues(text: str, source: str) -> list[Cue]:
+    """A public call that callers must now write differently: a changed signature or interface, a parameter
+    whose type changes, a public type replaced by another (additions with defaults are not breaking)."""
+    out = []
+    if _NOT_BREAKING.search(text) or re.search(r"\b(?:no|not|without|never|nor)\b[^.;]{0,50}\b(?:signatures?|interfaces?|"
+                                                r"apis?)\b|n't\b|\bbackwards?[- ]compatib\w*|\b(?:internal|private|docs?|docstrings?|tests?|"
+                                                r"benchmarks?|examples?)\b", text, re.I):
+        return out
+    m = _SIGNATURE.search(text) or _PARAM_TYPE.search(text)
+    if m:
+        names = _CODE.findall(text) or _SNAKE.findall(text)
+        out.append(Cue("format_change", 3.0, names[0] if names else _object_after(text, 0, 6), text, source))
+    m = _TYPE_REPLACED.search(text)
+    if m:
+        out.append(Cue("rename", 3.0, f"{m.group(2)} → {m.group(1)}", text, source))
     return out
 
 
@@ -728,6 +803,8 @@ _DECLARED_MOVE = re.compile(r"\b(?:updat|upgrad|bump|rais|pin|refresh|sync|align
 _BUMP_LEAD = re.compile(r"^\W*(?:\[[^\]]*\]\s*)*(?:bump|upgrad|rais|pin)\w*\b", re.I)
 # A sentence that states a requirement: "minimum version requirement to 4.3.1", "nvidia-cutlass-dsl>=4.3.1".
 _REQUIREMENT_STATEMENT = re.compile(r"\b(?:minimum|min)\s+(?:\w+\s+){0,2}?(?:version|requirement)\b|"
+                                    r"\b(?:should|must|needs?\s+to|has\s+to|have\s+to)\s+(?:be\s+)?(?:use|used with|run with|"
+                                    r"run on|built with|install|upgrade to)\b[^.;]{0,30}?\bv?\d+\.\d+|"
                                     r"\b(?:bump|rais|requir|need|pin|upgrad)\w*\b[^.;]{0,40}?\b[a-z][\w.-]*\s*>=\s*v?\d", re.I)
 _NOT_A_FLOOR = re.compile(r"<=|<\s*\d|\bcaps?\b|upper bound|\bfrom\b[^.;]{0,30}>=|\b(?:stays?|remains?|unchanged|still)\b",
                           re.I)
@@ -755,7 +832,22 @@ def _paths_facts(commit: Commit) -> dict:
         "mostly_deletions": commit.deleted > 2 * max(1, commit.added),
         # every changed file is a runtime requirement declaration
         "requirement_files": requirement_files if requirement_files and len(requirement_files) == len(paths) else [],
+        # runtime requirement lists (``requirements*.txt``) that only gained lines
+        "new_requirements": [f.path for f in commit.files if f.path.endswith(".txt") and _REQUIREMENTS.search(f.path)
+                             and not _NOT_RUNTIME_REQ.search(f.path.rsplit("/", 1)[-1]) and not _CI_PATH.search(f.path)
+                             and (f.added or 0) > 0 and not f.deleted],
     }
+
+
+def _security_subject(title: str, pr: PRBody) -> str:
+    """What a security fix hardens, in the author's words: its subject without the verb ("explicit
+    trust_remote_code controls"), or, for a bare "fix security issues", its first what/why sentence."""
+    rest = re.sub(r"^\W*(?:\[[^\]]*\]\s*)*(?:fix|fixes|fixed|add|adds|added|harden\w*|resolve\w*|address\w*)?\s*", "",
+                  title, flags=re.I)
+    rest = re.split(r"\s+(?:to|for)\s+(?:resolve|fix|address)\b", rest, maxsplit=1)[0]
+    if _SECURITY.fullmatch(rest.split()[-1] if rest.split() else "") or len(rest.split()) <= 2:
+        return shorten(pr.what[0], 60) if pr.what else shorten(title, 60)
+    return shorten(rest, 60)
 
 
 def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | None = None) -> list[Cue]:
@@ -792,6 +884,16 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
         # "update ascend requirements", "Update dep versions for release": only declarations changed
         cues.append(_in_context(Cue("dependency_bump", 3.0, facts["requirement_files"][0], commit.subject, "paths"),
                                 facts, pr, tags, ctype, title_text, scope))
+    if facts["new_requirements"] and facts["requirement_files"] and not reverting and not loosened \
+            and not re.search(r"\b(?:limit|cap|constrain|restrict|upper)\w*", title_text, re.I) \
+            and not (_FIXY.search(title_text) or tags & _FIX_TAGS):
+        # a line added to a runtime requirements file and none taken away: a new package users must install
+        cues.append(_in_context(Cue("dependency_bump", 3.0, facts["new_requirements"][0], commit.subject, "paths"),
+                                facts, pr, tags, ctype, title_text, scope))
+    if _SECURITY.search(title_text) and facts["runtime"] and not reverting:
+        # a security fix hardens a path: what it accepted before (remote code, private addresses) may now be refused
+        cues.append(_in_context(Cue("default_change", 3.0, _security_subject(title_text, pr), commit.subject, "subject"),
+                                facts, pr, tags, ctype, title_text, scope))
     said = pr.user_facing_text[:3] if pr.user_facing != "no" else ()
     for sentence in said:
         for cue in text_cues(sentence, "body", repo, facts["user_install"]):
@@ -801,12 +903,13 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
             strong = cue.kind in ("removal", "rename") and (_ENV_VAR.search(sentence) or _FLAG.search(sentence)
                                                              or "no longer" in sentence.lower()
                                                              or _ENV_REPLACED.search(sentence) or _PUBLIC_API.search(sentence)
-                                                             or _CONFIG_MOVED.search(sentence))
+                                                             or _CONFIG_MOVED.search(sentence)
+                                                             or _TYPE_REPLACED.search(sentence) or _PACKAGE_SPLIT.search(sentence))
             dependency = cue.kind == "dependency_bump" and (
                 (facts["deps_files"] and bool(_NEW_PACKAGE.search(sentence) or _STATED_MOVE.search(sentence)))
                 or bool(_REQUIREMENT_STATEMENT.search(sentence) and cue.version and cue.subject != "Python"
                         and not _NOT_A_FLOOR.search(sentence))
-                or bool(_REQUIRES_VERSION.search(sentence)))
+                or bool(_REQUIRES_VERSION.search(sentence)) or bool(_ADDED_DEP.search(sentence) and facts["deps_files"]))
             if cue.kind in ("regression", "format_change", "dropped_support", "default_change") or strong or dependency:
                 cues.append(_in_context(cue, facts, pr, tags, ctype, title_text, scope))
     return cues
