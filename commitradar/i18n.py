@@ -52,6 +52,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "breaking_dependency_file": "{subject} 中的依赖版本要求已改变：升级前核对环境中的版本。",
         "breaking_format_change": "{subject} 的输出、接口或文件格式已改变：读取或调用它的代码需相应调整。",
         "breaking_regression": "PR 自述的已知问题：{subject}；升级前评估是否影响你的场景。",
+        "breaking_security": "安全加固（{subject}）：此前被接受的输入或设置可能被拒绝，升级前核对你的部署。",
         "breaking_marked": "作者将此变更标记为不兼容，但说明中没有写明影响：升级前阅读 PR 说明与改动（{subject}）。",
         # report: headline, entries, reasons, advice (issue 13)
         "colon": "：", "sep": "；", "stop": "。", "list_sep": "、", "quote": "“{text}”",
@@ -174,6 +175,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "breaking_dependency_file": "Changes the dependency versions required in {subject}: check your environment before upgrading.",
         "breaking_format_change": "The output, interface or file format of {subject} changed: adjust the code that reads or calls it.",
         "breaking_regression": "Known issue the PR reports: {subject}; check whether it affects you before upgrading.",
+        "breaking_security": "Security hardening ({subject}): input or settings accepted before may now be refused; "
+                             "check your deployment before upgrading.",
         "breaking_marked": "Marked as breaking by its author, without saying what breaks: read the PR before upgrading ({subject}).",
         # report: headline, entries, reasons, advice (issue 13)
         "colon": ": ", "sep": "; ", "stop": ".", "list_sep": ", ", "quote": "“{text}”",

@@ -197,7 +197,7 @@ _PARAM_TYPE = re.compile(
 _TYPE_REPLACED = re.compile(r"\b(?i:use|replac|switch)\w*\s+(?:the\s+)?(?:new\s+)?`?([A-Z][a-z0-9]+[A-Z]\w*)`?\s+"
                             r"(?:(?i:enum|class|type)\s+){0,2}(?i:instead of|in place of|for)\s+`?([A-Z][a-z0-9]+[A-Z]\w*)`?")
 # Something users installed with the package moves to another one: "Move aot modules to a standalone package".
-_PACKAGE_SPLIT = re.compile(r"\b(?:mov|split|spun|spin|extract|factor)\w*\s+(?:out\s+)?(?:the\s+)?(?:\S+\s+){0,3}?(?:out\s+)?"
+_PACKAGE_SPLIT = re.compile(r"\b(?:mov|split|spun|spin|extract|factor)\w*\s+(?:out\s+)?(?:the\s+)?((?:\S+\s+){0,3}?)(?:out\s+)?"
                             r"(?:to|into|in)\s+(?:a\s+|its\s+own\s+)?(?:standalone|separate|new|dedicated|own)\s+"
                             r"(?:python\s+|pip\s+|pypi\s+)?(?:package|wheel|distribution)s?\b", re.I)
 # Reported numbers change their meaning: "Report master metrics as per-second rates over time window".
@@ -324,7 +324,7 @@ def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue |
         if name == "vLLM" and (not version or _PIN_ONLY.search(text)):
             continue
         if not version and not (user_paths and source == "subject" and re.search(
-                r"\b(?:upgrad|bump|requir|rais|pin|forc)\w*|\bupdat\w*\b.*\b(?:version|bounds?|range|requirements?)\b", text, re.I)):
+                r"\b(?:upgrad|bump|requir|rais|pin|forc|pick\w*\s+up)\w*|\bupdat\w*\b.*\b(?:version|bounds?|range|requirements?)\b", text, re.I)):
             continue
         if version and re.fullmatch(r"\d{1,2}\.\d{1,2}", version) and name == "vLLM":
             continue  # "pin to 12.26" is a date
@@ -539,10 +539,12 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
     m = _PACKAGE_SPLIT.search(text)
     if m and not re.search(r"\b(?:tests?|ci|docs?|benchmarks?|examples?)\b", text[: m.end()], re.I):
         pkg = _CODE.search(text, m.start())
-        out.append(Cue("removal", 4.0, pkg.group(1) if pkg else _object_after(text, m.start(), 6), text, source))
+        moved = m.group(1).strip(" `'\"") or "modules"
+        out.append(Cue("removal", 4.0, f"{moved} (now in {pkg.group(1)})" if pkg else moved, text, source))
     m = _METRIC_FORMAT.search(text)
     if m:
-        out.append(Cue("format_change", 3.0, _object_after(text, 0, 6), text, source))
+        said = re.sub(r"^\w+\s+(?:the\s+)?|\s+as$", "", m.group(0).strip())
+        out.append(Cue("format_change", 3.0, said or "metrics", text, source))
     m = _NOW_MUST.search(text)
     if m and re.search(r"\bnow\b", text, re.I) and not re.search(r"\b(?:to enable|if (?:you|users?) (?:want|need|wish)|optional\w*|opt-?in|new feature)\b", text, re.I):
         out.append(Cue("default_change", 3.0, _subject_of(text, "default_change", m.start()), text, source))
@@ -809,7 +811,7 @@ _REQUIREMENT_STATEMENT = re.compile(r"\b(?:minimum|min)\s+(?:\w+\s+){0,2}?(?:ver
 _NOT_A_FLOOR = re.compile(r"<=|<\s*\d|\bcaps?\b|upper bound|\bfrom\b[^.;]{0,30}>=|\b(?:stays?|remains?|unchanged|still)\b",
                           re.I)
 # A description sentence that states a move: "Upgrade transformers to >=4.56.4", "Pin torch==2.9.0".
-_STATED_MOVE = re.compile(r"^\W*(?:this pr\s+|we\s+)?(?:upgrad|bump|pin|requir|rais|downgrad|updat)\w*\s+(?:the\s+)?`?"
+_STATED_MOVE = re.compile(r"^\W*(?:this pr\s+|we\s+)?(?:upgrad|bump|pin|requir|rais|downgrad|updat|pick\w*\s+up)\w*\s+(?:the\s+)?`?"
                           r"[A-Za-z][\w.-]*`?(?:\s+(?:version|dependency|requirement|pin))?\s*(?:to\s+|==|>=|~=|→|->)\s*"
                           r"[`'\"]?(?:>=|==|~=)?\s*v?\d", re.I)
 
@@ -1033,6 +1035,8 @@ def what(b: Breaking, lang: str) -> str:
         return t(lang, "breaking_dependency_bump_version", subject=subject, version=b.version)
     if b.kind == "dependency_bump" and is_requirement_file(subject):  # a declaration file changed, no package named
         return t(lang, "breaking_dependency_file", subject=subject)
+    if b.kind == "default_change" and b.source == "subject" and _SECURITY.search(b.evidence):
+        return t(lang, "breaking_security", subject=subject)
     form = default_form(b)
     if form:
         return t(lang, f"breaking_default_{form}", subject=subject)
