@@ -51,9 +51,13 @@ BREAKING = {
     "10772d94e3": ("dependency_bump", "torch"),       # "Force torch version"
     "bcad892c96": ("dependency_bump", "compressed-tensors"),  # "Pick up compressed-tensors 0.12.2"
     "1bb58b5ff1": ("default_change", "FULL_AND_PIECEWISE"),  # "the default graph mode is changed to …"
+    # found among unlabelled commits up to 2026-06-29 that the detector missed
+    "a7d781f135": ("dependency_bump", "torch_npu"),   # "Upgrade PTA to 2.9.0" (PTA: the PyTorch Ascend adapter)
+    "85d989a3b9": ("removal", "pangu"),               # "After this PR, pangu only works with torchair mode"
+    "d08ff304cd": ("removal", "V0 Attention"),        # "[V0 Deprecation] Remove V0 Attention"
 }
 VERSIONS = {"fc5cbd6eff": "9.0.0", "3f73174317": "2.10.0", "edcae83da3": "0.23.0", "37b9840607": "0.22.1",
-            "bcad892c96": "0.12.2", "39d7baa94e": "2.10.0", "7af3b880c1": "8.5.0"}
+            "bcad892c96": "0.12.2", "39d7baa94e": "2.10.0", "7af3b880c1": "8.5.0", "a7d781f135": "2.9.0"}
 # plain features, fixes, refactors, docs and CI: nothing for a user to act on
 QUIET = [
     "601be68690",  # drops internal monkey patches

@@ -30,7 +30,7 @@ from .title import TitleParts, breaking_footer, is_revert
 
 #: Core toolkits and dependencies whose required version matters to a user (canonical name, pattern).
 CORE_DEPENDENCIES: tuple[tuple[str, str], ...] = (
-    ("torch_npu", r"torch[-_ ]?npu"),
+    ("torch_npu", r"torch[-_ ]?npu|pta(?=\s*v?\d|\s+version|\s+to\s+v?\d)"),  # PTA: the PyTorch Ascend adapter
     ("triton-ascend", r"triton[-_ ]ascend"),
     ("CANN", r"cann(?=\b|\d)"),
     ("HDK", r"hdk"),
@@ -153,6 +153,9 @@ _TURNS_OFF = re.compile(r"^\W*(?:\[[^\]]*\]\s*)*(?:disabl\w*|turn\w* off)\s+(?:t
 # A statement that something users could do stops working: "Expert Parallelism is now explicitly disabled on 310P".
 _NOW_OFF = re.compile(r"((?:[A-Z`][\w`.-]*\s+){1,4})(?:is|are)\s+now\s+(?:explicitly\s+|fully\s+)?(?:disabled|"
                       r"unsupported|not supported|rejected|blocked|forbidden)\b")
+# Support narrowed to one mode or platform from now on: "After this PR, pangu only works with torchair mode".
+_ONLY_WORKS = re.compile(r"\b(?:after this (?:pr|change|patch)|from now on|now|henceforth)\b[^.;]{0,60}?\bonly\s+"
+                         r"(?:works?|supported|runs?|available|usable)\s+(?:with|on|in|for|under|when)\b", re.I)
 # Environment variables renamed together: "unify file storage env vars under MOONCAKE_OFFLOAD_ prefix".
 _ENV_RENAMED = re.compile(r"\b(?:unif|consolidat|renam|re-?prefix|namespac|regroup)\w*\s+(?:\S+\s+){0,5}?"
                           r"env(?:ironment)?[- ]?var(?:iable)?s?\s+(?:under|into|with|to|as|behind)\b", re.I)
@@ -505,6 +508,10 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
     m = _NOW_OFF.search(text)
     if m and not re.search(r"\b(?:tests?|ci|ut|e2e|cases?|by default)\b", text[: m.start()], re.I):
         out.append(Cue("removal", 3.5, m.group(1).strip(" `'\""), text, source))
+    m = _ONLY_WORKS.search(text)
+    if m and not re.search(r"\b(?:tests?|ci|e2e|benchmarks?|examples?)\b", text[: m.start()], re.I):
+        subject = re.sub(r"^\W*(?:after this (?:pr|change|patch)|from now on|now|henceforth)\W*", "", text[: m.end()], flags=re.I)
+        out.append(Cue("removal", 3.5, shorten(subject, 60), text, source))
     m = _ENV_RENAMED.search(text)
     if m and not _NOT_BREAKING.search(text):
         prefix = re.search(r"\b([A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*)(?![A-Za-z0-9])", text)
@@ -906,7 +913,8 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
                                                              or "no longer" in sentence.lower()
                                                              or _ENV_REPLACED.search(sentence) or _PUBLIC_API.search(sentence)
                                                              or _CONFIG_MOVED.search(sentence)
-                                                             or _TYPE_REPLACED.search(sentence) or _PACKAGE_SPLIT.search(sentence))
+                                                             or _TYPE_REPLACED.search(sentence) or _PACKAGE_SPLIT.search(sentence)
+                                                             or _ONLY_WORKS.search(sentence))
             dependency = cue.kind == "dependency_bump" and (
                 (facts["deps_files"] and bool(_NEW_PACKAGE.search(sentence) or _STATED_MOVE.search(sentence)))
                 or bool(_REQUIREMENT_STATEMENT.search(sentence) and cue.version and cue.subject != "Python"
@@ -975,6 +983,9 @@ def _in_context(cue: Cue, facts: dict, pr: PRBody, tags: set[str], ctype: str | 
     if (ctype in ("test", "ci", "docs", "style") or "ci" in tags or scope == "ci") and kind == "dependency_bump" \
             and not facts["user_install"]:
         score -= 2.0
+    if kind == "removal" and cue.source == "subject" and any("deprecat" in t for t in tags) \
+            and (facts["mostly_deletions"] or facts["deleted_share"] >= 0.3):
+        score += 1.5  # "[V0 Deprecation] Remove V0 Attention": the deprecated thing is now gone
     if kind in ("removal", "rename") and ((cue.source == "subject" and _FIXY.search(title))
                                           or (cue.source == "body" and tags & _FIX_TAGS)):
         score -= 1.0  # a fix that removes something: usually the broken mechanism itself
