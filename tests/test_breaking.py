@@ -55,9 +55,16 @@ BREAKING = {
     "a7d781f135": ("dependency_bump", "torch_npu"),   # "Upgrade PTA to 2.9.0" (PTA: the PyTorch Ascend adapter)
     "85d989a3b9": ("removal", "pangu"),               # "After this PR, pangu only works with torchair mode"
     "d08ff304cd": ("removal", "V0 Attention"),        # "[V0 Deprecation] Remove V0 Attention"
+    # classes added from the misses of fresh-7-random (its first measurement is in benchmarks/README.md)
+    "1d201604b1": ("dependency_bump", "xgrammar"),    # "replace outlines with xgrammar" + runtime requirement lists
+    "a97b5d77fc": ("dependency_bump", "nvidia-cutlass-dsl"),  # "Update minimal version requirement … to 4.3.4"
+    "674f699110": ("dependency_bump", "packaging"),   # "add packaging dependency"
+    "5d5a7701e9": ("format_change", "responses"),     # "responses no longer include empty tool_calls arrays"
+    "eb2bdc2e73": ("removal", "yuanrong"),            # "Remove the yuanrong backend registration"
 }
 VERSIONS = {"fc5cbd6eff": "9.0.0", "3f73174317": "2.10.0", "edcae83da3": "0.23.0", "37b9840607": "0.22.1",
-            "bcad892c96": "0.12.2", "39d7baa94e": "2.10.0", "7af3b880c1": "8.5.0", "a7d781f135": "2.9.0"}
+            "bcad892c96": "0.12.2", "39d7baa94e": "2.10.0", "7af3b880c1": "8.5.0", "a7d781f135": "2.9.0",
+            "a97b5d77fc": "4.3.4"}
 # plain features, fixes, refactors, docs and CI: nothing for a user to act on
 QUIET = [
     "601be68690",  # drops internal monkey patches
@@ -95,6 +102,12 @@ QUIET = [
     "afc58184ec",  # limits a version to resolve a conflict
     "18d2395f5e",  # "fix fastapi version"
     "5efcf6e79b",  # "fix lite module for transformers>=5.0"
+    "53ecd89e8f",  # vllm-ascend stops reading an upstream vLLM variable (VLLM_TEST_DYNAMO_FULLGRAPH_CAPTURE)
+    "f811a24bf0",  # "Remove VLLM_USE_V1": removed upstream already
+    "103654ccd6",  # "Remove redundant imported `envs`"
+    "2da281ec5a",  # "bump default python version to 3.11" (the CI build image)
+    "81194272be",  # "only add cudnn dependency for x86 platform"
+    "6012442831",  # "add ppu dependency files" (a new platform)
 ]
 
 

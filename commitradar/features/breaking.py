@@ -122,6 +122,8 @@ _DROPPED = re.compile(
 _FORMAT = re.compile(
     r"\b(?:(?:now|will)\s+returns?\s+(?:a\s+)?(?:lists?|tuples?|dicts?|packed|tensors?|per-token|both)\b|"
     r"returns?\s+(?:a\s+)?(?:list|tuple)s?\s+of\s+tensors|"
+    r"(?:responses?|outputs?|results?|payloads?|replies)\s+(?:[\w-]+\s+){0,2}?(?:no longer|will no longer|now omit)\s+"
+    r"(?:include|contain|return|carry|emit|omit)s?\b|"
     r"(?:output|response|checkpoint|file|storage|wire|serialization|on-disk|save[d]?|kv cache|log)\s+(?:format|layout|schema)\s+"
     r"(?:is\s+|has\s+)?(?:changed|changes|differs|is different|now)|"
     r"(?:chang|updat|modif)\w*\s+(?:the\s+)?(?:output|response|checkpoint|file|storage|wire|serialization|saved?|return)\s+"
@@ -153,6 +155,9 @@ _TURNS_OFF = re.compile(r"^\W*(?:\[[^\]]*\]\s*)*(?:disabl\w*|turn\w* off)\s+(?:t
 # A statement that something users could do stops working: "Expert Parallelism is now explicitly disabled on 310P".
 _NOW_OFF = re.compile(r"((?:[A-Z`][\w`.-]*\s+){1,4})(?:is|are)\s+now\s+(?:explicitly\s+|fully\s+)?(?:disabled|"
                       r"unsupported|not supported|rejected|blocked|forbidden)\b")
+# A named backend, connector or transport removed: users select these by name.
+_NAMED_BACKEND_GONE = re.compile(r"^\W*(?:remov|drop|delet)\w*\s+(?:the\s+)?`?[\w-]+`?\s+(?:backend|connector|transport|engine)s?\b",
+                                 re.I)
 # Support narrowed to one mode or platform from now on: "After this PR, pangu only works with torchair mode".
 _ONLY_WORKS = re.compile(r"\b(?:after this (?:pr|change|patch)|from now on|now|henceforth)\b[^.;]{0,60}?\bonly\s+"
                          r"(?:works?|supported|runs?|available|usable)\s+(?:with|on|in|for|under|when)\b", re.I)
@@ -293,15 +298,16 @@ _BARE_MOVE = re.compile(r"^\W*(?:\[[^\]]*\]\s*)*(?:upgrad|bump|updat|mov|align)\
 
 def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue | None:
     """``Upgrade CANN to 9.0.1`` / ``requires torch>=2.10`` / ``Bump vLLM version to v0.23.0``."""
-    if _RELAXED.search(text):
-        return None  # "Lowered minimum cuDNN version requirement from 9.18.0 to 9.17.1"
+    if _RELAXED.search(text) or re.search(r"\bdefault\s+(?:\w+\s+)?version\b", text, re.I):
+        return None  # "Lowered minimum cuDNN version requirement …", "bump default python version to 3.11" (a CI image)
     verb = re.search(r"\b(?:upgrad|bump|updat|pin|requir|mov|switch|raise|rais|migrat|adopt|use[sd]?\b|downgrad|"
                      r"return|roll\w* back|freez|lock|forc|pick\w* up)\w*", text, re.I) or (
         None if re.search(r"\b(?:for|with|on|under|against|when|if|unless)\s+\S+\s*(?:==|>=|~=)", text, re.I)
         else _EXPLICIT_PIN.search(text))
     added = _ADDED_DEP.search(text)
-    if added and user_paths:
-        return Cue("dependency_bump", 3.0, added.group(1), text, source, _version_after(text, added.end(1)))
+    if added and user_paths and not re.search(r"\b(?:tests?|dev|ci|docs?|optional|extras?|lint\w*|only)\b", text, re.I):
+        name = added.group(1) or added.group(2)
+        return Cue("dependency_bump", 3.0, name, text, source, _version_after(text, added.end()))
     pkg = _NEW_PACKAGE.search(text)
     if pkg and user_paths and not re.search(r"\b(?:optional|extra|test|dev|docs?|ci)\b", text, re.I):
         # "enabled nvidia-cudnn-frontend on all platforms" next to a changed setup.py / requirements file
@@ -339,7 +345,11 @@ def dependency_cue(text: str, source: str, repo: str, user_paths: bool) -> Cue |
 # A package added to the declared requirements: "add prometheus_client in deps", "add rdkit to requirements".
 _ADDED_DEP = re.compile(r"\badd\w*\s+`?([A-Za-z][\w.-]*)`?(?:\s+\S+){0,2}?\s+(?:to|in|into)\s+(?:the\s+)?"
                         r"(?:(?!dev\b|test\w*|optional|extras?\b|docs?\b|ci\b|lint\w*)\w+\s+){0,2}"
-                        r"(?:requirements?|dependencies|deps|install_requires|pyproject)\b", re.I)
+                        r"(?:requirements?|dependencies|deps|install_requires|pyproject)\b|"
+                        r"\badd\w*\s+(?:the\s+|a\s+)?`?([A-Za-z][\w.-]*)`?\s+(?:as\s+a\s+)?(?:runtime\s+|python\s+|new\s+)?"
+                        r"(?:dependency|requirement)\b(?!\s+files?)", re.I)
+# A dependency swapped for another: "replace outlines with xgrammar" beside changed requirement lists.
+_DEP_SWAP = re.compile(r"\breplac\w*\s+`?([A-Za-z][\w.-]*)`?\s+(?:with|by)\s+`?([A-Za-z][\w.-]*)`?", re.I)
 # A version pinned in so many words: "Support torch==2.10.0", "transformers>=4.56".
 _EXPLICIT_PIN = re.compile(r"(?<![\w.-])[A-Za-z][\w.-]*\s*(?:==|>=|~=)\s*v?\d+\.\d+")
 # A package made a dependency: "enable nvidia-cudnn-frontend on all platforms", "install apache-tvm-ffi by default".
@@ -389,7 +399,8 @@ def _removal_cue(text: str, m: re.Match, source: str) -> Cue:
     tail = _removed_object(text, m)
     # the env var / flag must be what is removed, not where something is removed from
     head = re.split(r"\s(?:from|in|of|for|when|with|to|on|inside|within)\s", tail, maxsplit=1)[0]
-    strong = bool(_ENV_VAR.search(head) or _FLAG.search(head) or _STRONG_OBJECT.search(head))
+    strong = bool(_ENV_VAR.search(head) or _FLAG.search(head) or _STRONG_OBJECT.search(head)) \
+        and not re.search(r"\bimport(?:ed|s|ing)?\b", text, re.I)  # "remove redundant imported `envs`": code
     func_param = bool(_FUNC_PARAM.search(tail))
     user = bool(_USER_OBJECT.search(tail)) and not func_param
     related = _NAMED_RELATED.search(tail)
@@ -474,6 +485,9 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
             cue = replace(cue, score=cue.score - 2.0)
         if not body and re.search(r"\bto (?:avoid|fix|prevent|resolve|work ?around)\b", text, re.I):
             cue = replace(cue, score=cue.score - 1.0)
+        named = _NAMED_BACKEND_GONE.search(text)
+        if named:  # "Remove the yuanrong backend …": a backend users select by name is gone
+            cue = replace(cue, score=max(cue.score, 4.0), subject=re.sub(r"^\W*\w+\s+(?:the\s+)?", "", named.group(0)))
         out.append(cue)
     m = re.search(r"\bdeprecat(?:e|es|ed|ing)\b", text, re.I)
     if m and not out or m and all(c.kind != "removal" for c in out):
@@ -498,7 +512,8 @@ def text_cues(text: str, source: str, repo: str = "", user_paths: bool = True) -
         out.append(cue)
     m = _FORMAT.search(text)
     if m:
-        lead = re.split(r"\s(?:now|will)\s", text[: m.end()], maxsplit=1)[0] if re.search(r"\s(?:now|will)\s", text[: m.end()]) else ""
+        cut = re.search(r"\s(?:now|will|no longer)\s", text[: m.end()])
+        lead = text[: cut.start()] if cut else ""
         lead = re.sub(r"^\W*(?:\[[^\]]*\]\s*)*", "", lead).strip()
         subject = lead if lead and len(lead.split()) <= 8 else _object_after(text, 0, 8)
         out.append(Cue("format_change", 3.0, subject, text, source))
@@ -811,7 +826,7 @@ _DECLARED_MOVE = re.compile(r"\b(?:updat|upgrad|bump|rais|pin|refresh|sync|align
 # A subject that leads with a bump ("Bump up ct and nvidia-ml-py for 0.9 release").
 _BUMP_LEAD = re.compile(r"^\W*(?:\[[^\]]*\]\s*)*(?:bump|upgrad|rais|pin)\w*\b", re.I)
 # A sentence that states a requirement: "minimum version requirement to 4.3.1", "nvidia-cutlass-dsl>=4.3.1".
-_REQUIREMENT_STATEMENT = re.compile(r"\b(?:minimum|min)\s+(?:\w+\s+){0,2}?(?:version|requirement)\b|"
+_REQUIREMENT_STATEMENT = re.compile(r"\b(?:minimum|minimal|min)\s+(?:\w+\s+){0,2}?(?:version|requirement)\b|"
                                     r"\b(?:should|must|needs?\s+to|has\s+to|have\s+to)\s+(?:be\s+)?(?:use|used with|run with|"
                                     r"run on|built with|install|upgrade to)\b[^.;]{0,30}?\bv?\d+\.\d+|"
                                     r"\b(?:bump|rais|requir|need|pin|upgrad)\w*\b[^.;]{0,40}?\b[a-z][\w.-]*\s*>=\s*v?\d", re.I)
@@ -841,6 +856,9 @@ def _paths_facts(commit: Commit) -> dict:
         "mostly_deletions": commit.deleted > 2 * max(1, commit.added),
         # every changed file is a runtime requirement declaration
         "requirement_files": requirement_files if requirement_files and len(requirement_files) == len(paths) else [],
+        # runtime requirement lists (``requirements*.txt``) that changed at all
+        "runtime_requirement_lists": [f.path for f in commit.files if f.path.endswith(".txt") and _REQUIREMENTS.search(f.path)
+                                      and not _NOT_RUNTIME_REQ.search(f.path.rsplit("/", 1)[-1]) and not _CI_PATH.search(f.path)],
         # runtime requirement lists (``requirements*.txt``) that only gained lines
         "new_requirements": [f.path for f in commit.files if f.path.endswith(".txt") and _REQUIREMENTS.search(f.path)
                              and not _NOT_RUNTIME_REQ.search(f.path.rsplit("/", 1)[-1]) and not _CI_PATH.search(f.path)
@@ -899,6 +917,11 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
         # a line added to a runtime requirements file and none taken away: a new package users must install
         cues.append(_in_context(Cue("dependency_bump", 3.0, facts["new_requirements"][0], commit.subject, "paths"),
                                 facts, pr, tags, ctype, title_text, scope))
+    swap = next((m for m in (_DEP_SWAP.search(t) for t in (title_text, *pr.what[:8])) if m), None)
+    if swap and facts["runtime_requirement_lists"] and not reverting:
+        # "replace outlines with xgrammar" while the runtime requirement lists change: users install another package
+        cues.append(_in_context(Cue("dependency_bump", 3.0, swap.group(2), swap.string, "body" if swap.string != title_text
+                                    else "subject"), facts, pr, tags, ctype, title_text, scope))
     if _SECURITY.search(title_text) and facts["runtime"] and not reverting:
         # a security fix hardens a path: what it accepted before (remote code, private addresses) may now be refused
         cues.append(_in_context(Cue("default_change", 3.0, _security_subject(title_text, pr), commit.subject, "subject"),
@@ -914,7 +937,7 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
                                                              or _ENV_REPLACED.search(sentence) or _PUBLIC_API.search(sentence)
                                                              or _CONFIG_MOVED.search(sentence)
                                                              or _TYPE_REPLACED.search(sentence) or _PACKAGE_SPLIT.search(sentence)
-                                                             or _ONLY_WORKS.search(sentence))
+                                                             or _ONLY_WORKS.search(sentence) or _NAMED_BACKEND_GONE.search(sentence))
             dependency = cue.kind == "dependency_bump" and (
                 (facts["deps_files"] and bool(_NEW_PACKAGE.search(sentence) or _STATED_MOVE.search(sentence)))
                 or bool(_REQUIREMENT_STATEMENT.search(sentence) and cue.version and cue.subject != "Python"
@@ -1000,6 +1023,16 @@ def _in_context(cue: Cue, facts: dict, pr: PRBody, tags: set[str], ctype: str | 
     return replace(cue, score=score)
 
 
+# A plugin that follows an upstream: the upstream's own variables ("VLLM_USE_V1" in vllm-ascend, not "VLLM_ASCEND_…")
+# are dropped because the upstream dropped them, not by the plugin's choice.
+_UPSTREAM_ENV = {"vllm-ascend": re.compile(r"^`?VLLM_(?!ASCEND_)[A-Z0-9_]+`?$")}
+
+
+def _upstream_variable(cue: Cue, repo: str) -> bool:
+    rx = _UPSTREAM_ENV.get(repo.rsplit("/", 1)[-1].lower())
+    return bool(rx and cue.kind == "removal" and rx.match(cue.subject.strip()))
+
+
 def pick(cues: Iterable[Cue]) -> Cue | None:
     """The strongest cue above its kind's threshold (ties: author marks, diff, subject, body; then kind order)."""
     above = [c for c in cues if c.score >= THRESHOLD[c.kind]]
@@ -1022,7 +1055,7 @@ def detect(commit: Commit, pr: PRBody, title: TitleParts | str,
     """The breaking / action-needed change of ``commit``, or None. ``diff`` is the unified diff text, or a
     loader called with the commit (the caller decides whether reading the repository is worth it)."""
     text = diff(commit) if callable(diff) else diff
-    best = pick(candidates(commit, pr, title, text))
+    best = pick(c for c in candidates(commit, pr, title, text) if not _upstream_variable(c, commit.repo))
     if best is None:
         return None
     return Breaking(kind=best.kind, subject=shorten(best.subject, 60) or best.kind, evidence=shorten(best.evidence, 300),
