@@ -61,6 +61,10 @@ BREAKING = {
     "674f699110": ("dependency_bump", "packaging"),   # "add packaging dependency"
     "5d5a7701e9": ("format_change", "responses"),     # "responses no longer include empty tool_calls arrays"
     "eb2bdc2e73": ("removal", "yuanrong"),            # "Remove the yuanrong backend registration"
+    # classes added from the misses of fresh-8-random
+    "2b8a74890d": ("removal", "mllama"),              # models/mllama.py and docs/…/mllama.md both deleted
+    "e1e6714d9f": ("format_change", ""),              # a parameter "inserted in the middle of the public API"
+    "5739a4e4fc": ("rename", "flash_attn_v3"),        # "Update the package name from 'flash_attn_v3' to …"
 }
 VERSIONS = {"fc5cbd6eff": "9.0.0", "3f73174317": "2.10.0", "edcae83da3": "0.23.0", "37b9840607": "0.22.1",
             "bcad892c96": "0.12.2", "39d7baa94e": "2.10.0", "7af3b880c1": "8.5.0", "a7d781f135": "2.9.0",
@@ -108,6 +112,7 @@ QUIET = [
     "2da281ec5a",  # "bump default python version to 3.11" (the CI build image)
     "81194272be",  # "only add cudnn dependency for x86 platform"
     "6012442831",  # "add ppu dependency files" (a new platform)
+    "2fe5331977",  # "cleanup: retire aot-build-utils" (build helpers)
 ]
 
 

@@ -195,12 +195,18 @@ _SIGNATURE = re.compile(
     r"\b(?:make|makes|made|become|becomes|now|are|is|turn\w*|convert\w*|chang\w*)\b[^.;]{0,40}?\bkeyword[- ]only\b|"
     r"\b(?:chang|adjust|modif|tweak|alter|break)\w*\s+(?:the\s+)?(?:calling\s+)?(?:interface|signature|api)s?\s+(?:of|for)\s+`?[\w.]+|"
     r"\b(?:chang|adjust|modif|tweak|alter)\w*\s+(?:the\s+)?`?[\w.]+`?\s+(?:api|interface|signature)s?\b(?!\s+(?:docs?|documentation|tests?))|"
-    r"\b(?:api|function|interface)\s+signatures?\s+(?:\w+\s+){0,2}?(?:changed|changes|updated|modified)\b", re.I)
+    r"\b(?:api|function|interface)\s+signatures?\s+(?:\w+\s+){0,2}?(?:changed|changes|updated|modified)\b|"
+    r"\binsert\w*\s+(?:\S+\s+){0,6}?in the middle of\b[^.;]{0,40}\b(?:api|signature|arguments|parameters)\b|"
+    r"\b(?:break|regression|incompatib)\w*[^.;]{0,40}\bpositional\s+arg\w*|"
+    r"\bpositional\s+arg\w*[^.;]{0,40}\b(?:break|regression|no longer work)\w*", re.I)
 # A parameter whose type changes: "Convert scale_factor from scalar to Tensor", "converting X from float to torch.Tensor".
 _PARAM_TYPE = re.compile(
     r"\b(?:convert|chang|switch|turn)\w*\s+`?([a-z_][\w.]*)`?\s+from\s+(?:an?\s+)?(?:python\s+)?"
     r"(?:scalar|float|int|integer|bool|boolean|str|string|list|tuple|dict|tensor|torch\.tensor)s?\s+(?:in)?to\s+(?:an?\s+)?"
     r"(?:torch\.|python\s+)?(?:tensor|list|tuple|dict|float|int|integer|scalar|bool|str|string)s?\b", re.I)
+# A distribution renamed: "Update the package name from 'flash_attn_v3' to 'flash_attn_npu_v3'".
+_PACKAGE_RENAMED = re.compile(r"\b(?:renam|chang|updat|switch)\w*\s+(?:the\s+)?(?:python\s+|pip\s+|pypi\s+)?(?:package|wheel|"
+                              r"distribution|library)\s+name\s+from\s+[`'\"]?([\w.-]+)[`'\"]?\s+to\s+[`'\"]?([\w.-]+)", re.I)
 # A public type replaced by another: "Use new ActivationType enum class instead of GatedActType".
 _TYPE_REPLACED = re.compile(r"\b(?i:use|replac|switch)\w*\s+(?:the\s+)?(?:new\s+)?`?([A-Z][a-z0-9]+[A-Z]\w*)`?\s+"
                             r"(?:(?i:enum|class|type)\s+){0,2}(?i:instead of|in place of|for)\s+`?([A-Z][a-z0-9]+[A-Z]\w*)`?")
@@ -599,6 +605,9 @@ def _signature_cues(text: str, source: str) -> list[Cue]:
     m = _TYPE_REPLACED.search(text)
     if m:
         out.append(Cue("rename", 3.0, f"{m.group(2)} → {m.group(1)}", text, source))
+    m = _PACKAGE_RENAMED.search(text)
+    if m:
+        out.append(Cue("rename", 3.5, f"{m.group(1)} → {m.group(2)}", text, source))
     return out
 
 
@@ -866,6 +875,17 @@ def _paths_facts(commit: Commit) -> dict:
     }
 
 
+def _model_gone(commit: Commit) -> str | None:
+    """The name of a model whose implementation (``models/<name>.py``) and user documentation (``docs/…/<name>.md``)
+    are both deleted whole by ``commit``, or None."""
+    whole = [f.path for f in commit.files if not f.added and (f.deleted or 0) > 0]
+    code = {p.rsplit("/", 1)[-1][:-3].lower() for p in whole if re.search(r"(^|/)models?/[^/]+\.py$", p)
+            and not _TEST_PATH.search(p)}
+    docs = {p.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower() for p in whole if _DOCS_PATH.search(p) and p.endswith((".md", ".rst"))}
+    both = sorted((code & docs) - {"__init__", "index", "utils", "base"})
+    return both[0] if both else None
+
+
 def _security_subject(title: str, pr: PRBody) -> str:
     """What a security fix hardens, in the author's words: its subject without the verb ("explicit
     trust_remote_code controls"), or, for a bare "fix security issues", its first what/why sentence."""
@@ -917,6 +937,11 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
         # a line added to a runtime requirements file and none taken away: a new package users must install
         cues.append(_in_context(Cue("dependency_bump", 3.0, facts["new_requirements"][0], commit.subject, "paths"),
                                 facts, pr, tags, ctype, title_text, scope))
+    gone = _model_gone(commit)
+    if gone and not reverting:
+        # "lmdeploy/pytorch/models/mllama.py" and "docs/…/mllama.md" both deleted: that model is no longer supported
+        cues.append(_in_context(Cue("removal", 3.5, f"{gone} model", commit.subject, "paths"), facts, pr, tags, ctype,
+                                title_text, scope))
     swap = next((m for m in (_DEP_SWAP.search(t) for t in (title_text, *pr.what[:8])) if m), None)
     if swap and facts["runtime_requirement_lists"] and not reverting:
         # "replace outlines with xgrammar" while the runtime requirement lists change: users install another package
@@ -937,7 +962,8 @@ def candidates(commit: Commit, pr: PRBody, title: TitleParts | str, diff: str | 
                                                              or _ENV_REPLACED.search(sentence) or _PUBLIC_API.search(sentence)
                                                              or _CONFIG_MOVED.search(sentence)
                                                              or _TYPE_REPLACED.search(sentence) or _PACKAGE_SPLIT.search(sentence)
-                                                             or _ONLY_WORKS.search(sentence) or _NAMED_BACKEND_GONE.search(sentence))
+                                                             or _ONLY_WORKS.search(sentence) or _NAMED_BACKEND_GONE.search(sentence)
+                                                             or _PACKAGE_RENAMED.search(sentence))
             dependency = cue.kind == "dependency_bump" and (
                 (facts["deps_files"] and bool(_NEW_PACKAGE.search(sentence) or _STATED_MOVE.search(sentence)))
                 or bool(_REQUIREMENT_STATEMENT.search(sentence) and cue.version and cue.subject != "Python"
@@ -1015,8 +1041,9 @@ def _in_context(cue: Cue, facts: dict, pr: PRBody, tags: set[str], ctype: str | 
     if kind == "format_change" and cue.source == "body" and (ctype == "fix" or tags & _FIX_TAGS) \
             and not _PUBLIC_API.search(cue.evidence):  # "public API signature updated" is no fix's mechanics
         score -= 1.0  # "fix … by modifying the return value": the fix's own mechanics
-    if kind in ("rename", "removal") and cue.source == "subject" and (any("refactor" in t for t in tags) or ctype == "refactor"
-                                                                    or re.match(r"\W*refactor", title, re.I)):
+    if kind in ("rename", "removal") and cue.source == "subject" and (any("refactor" in t for t in tags)
+                                                                    or ctype == "refactor"
+                                                                    or re.match(r"\W*(?:refactor|clean\s?up)\b", title, re.I)):
         score -= 1.0
     if any(_NOT_BREAKING.search(t) for t in pr.user_facing_text[:2]) and kind != "dependency_bump":
         score -= 1.5
