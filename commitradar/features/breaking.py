@@ -601,7 +601,10 @@ def _signature_cues(text: str, source: str) -> list[Cue]:
     m = _SIGNATURE.search(text) or _PARAM_TYPE.search(text)
     if m:
         names = _CODE.findall(text) or _SNAKE.findall(text)
-        out.append(Cue("format_change", 3.0, names[0] if names else _object_after(text, 0, 6), text, source))
+        said = re.sub(r"^\W*(?:\[[^\]]*\]\s*)*(?:\w+\s+){0,1}", "", text[: m.start()]).strip(" :,")
+        out.append(Cue("format_change", 3.0, names[0] if names else (said if 0 < len(said.split()) <= 4 and not
+                                                                      re.search(r"[:\"]", said) else "public API"),
+                       text, source))
     m = _TYPE_REPLACED.search(text)
     if m:
         out.append(Cue("rename", 3.0, f"{m.group(2)} → {m.group(1)}", text, source))
