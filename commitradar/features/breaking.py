@@ -1058,9 +1058,15 @@ def _in_context(cue: Cue, facts: dict, pr: PRBody, tags: set[str], ctype: str | 
 _UPSTREAM_ENV = {"vllm-ascend": re.compile(r"^`?VLLM_(?!ASCEND_)[A-Z0-9_]+`?$")}
 
 
-def _upstream_variable(cue: Cue, repo: str) -> bool:
-    rx = _UPSTREAM_ENV.get(repo.rsplit("/", 1)[-1].lower())
-    return bool(rx and cue.kind == "removal" and rx.match(cue.subject.strip()))
+_UPSTREAM_SAID = re.compile(r"\b(?:removed|deleted|dropped|deprecated)\s+(?:from|in|by)\s+(?:the\s+)?(?:upstream\s+)?vllm\b|"
+                            r"\bvllm\s+(?:has\s+)?(?:already\s+)?(?:removed|dropped|deleted|requires)\b|\bupstream\b", re.I)
+
+
+def _upstream_variable(cue: Cue, commit: Commit) -> bool:
+    """``cue`` removes the upstream's own variable and the commit says the upstream dropped or replaced it."""
+    rx = _UPSTREAM_ENV.get(commit.repo.rsplit("/", 1)[-1].lower())
+    return bool(rx and cue.kind == "removal" and rx.match(cue.subject.strip())
+                and _UPSTREAM_SAID.search(f"{commit.subject}\n{commit.body}"))
 
 
 def pick(cues: Iterable[Cue]) -> Cue | None:
@@ -1085,7 +1091,7 @@ def detect(commit: Commit, pr: PRBody, title: TitleParts | str,
     """The breaking / action-needed change of ``commit``, or None. ``diff`` is the unified diff text, or a
     loader called with the commit (the caller decides whether reading the repository is worth it)."""
     text = diff(commit) if callable(diff) else diff
-    best = pick(c for c in candidates(commit, pr, title, text) if not _upstream_variable(c, commit.repo))
+    best = pick(c for c in candidates(commit, pr, title, text) if not _upstream_variable(c, commit))
     if best is None:
         return None
     return Breaking(kind=best.kind, subject=shorten(best.subject, 60) or best.kind, evidence=shorten(best.evidence, 300),
