@@ -765,3 +765,12 @@ def test_rules_and_model_agree_on_what_a_platform_is(subject, scoped):
     capped = any(c.name == "platform-scoped" and c.when(commit, feats) for c in DEFAULT.caps)
     column = hand_features(commit, feats)[hand_feature_names().index("platform_tag")]
     assert capped is scoped and bool(column) is scoped
+
+
+def test_train_records_the_high_tier_precision_recall_curve(trained):
+    """The card keeps the PR curve of the CV's out-of-fold P(high) with the shipped threshold, and its plot."""
+    card = json.loads((trained / CARD_FILE).read_text())
+    pr = card["pr_curve"]
+    assert pr["shipped"]["threshold"] == pytest.approx(card["policy"]["high_threshold"], abs=1e-5)
+    assert 20 <= len(pr["points"]) <= 50 and pr["n"] == card["cv"]["n_scored"] and "2 fold seed(s)" in pr["source"]
+    assert (trained / "pr_curve.svg").is_file() and "](pr_curve.svg)" in (trained / "MODEL_CARD.md").read_text()

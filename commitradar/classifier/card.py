@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..features import FEATURE_VERSION
 from ..features.embedding import MODEL_NAME, TEXT_VERSION
 from .anchoring import anchor_line
+from .curves import curves_markdown
 from .design import Mapping, mapping_from_json, mapping_to_json
 from .metrics import spread_markdown
 from .policy import policy_line
@@ -115,6 +116,7 @@ def card_markdown(card: dict) -> str:
         lines.append("")
         if cv.get("spread"):
             lines += spread_markdown(cv["spread"], cv.get("repeats", 0))
+    lines += curves_markdown(card)
     lines += ["## Trust", "", "`model.skops` is a skops file, not a pickle. Loading checks both files against the "
               "sha256 recorded above, refuses any type outside an explicit list (exactly the scikit-learn, numpy "
               "and builtin types this model is made of), and refuses a scikit-learn of another major.minor "

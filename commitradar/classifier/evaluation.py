@@ -15,11 +15,13 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import clone
 
+from ..errors import InputError
 from ..features.embedding import Embedder
 from ..fileio import atomic_write
 from ..progress import progress as progress_bar
 from .anchoring import anchor_line, anchorer
 from .card import card_mapping
+from .curves import learning_curve, pr_curve
 from .design import design_matrix
 from .estimator import ImportanceModel
 from .folds import date_folds, time_split
@@ -122,6 +124,7 @@ def repeated_cv(estimator: ImportanceModel, X: np.ndarray, items: Sequence, tier
     fold_sets = [date_folds(dates, k, seed) for seed in range(max(1, repeats))]
     runs = _runs(estimator, X, items, tiers, types, dates, fold_sets, score_mask, progress, None, n_jobs)
     out = runs[0]
+    out["oof_runs"] = [run["oof_scores"] for run in runs]  # every seed's out-of-fold (P(high), P(low))
     if repeats > 1:
         out["repeats"] = repeats
         out["spread"] = {name: {key: spread([run["models"][name][key] for run in runs]) for key in SPREAD_KEYS}
@@ -133,7 +136,7 @@ def repeated_cv(estimator: ImportanceModel, X: np.ndarray, items: Sequence, tier
 def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir: Path | None, cache_dir: Path | None,
              folds: int | None = None, progress: bool = True, repeats: int = 1, after: str | None = None,
              tune_on: Sequence[str] = (), estimator: ImportanceModel | None = None, anchor: bool = True,
-             n_jobs: int | None = None) -> dict:
+             n_jobs: int | None = None, high_threshold: float | None = None) -> dict:
     """With ``folds``: cross-validated retraining of every compared model. With ``after``: one forward check,
     trained on the labels before that date and scored on the rest (rate-anchored unless ``anchor`` is off).
     Otherwise: score the trained model in ``model_dir`` as it is (no retraining), beside the majority class,
@@ -160,7 +163,10 @@ def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir:
     if folds:
         cv = repeated_cv(estimator, X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats,
                          score_mask=mask, progress=progress, n_jobs=n_jobs)
-        return {"mode": f"cv{folds}", "n": int(mask.sum()), "models": cv["models"], **spread_of(cv)}
+        out = {"mode": f"cv{folds}", "n": int(mask.sum()), "models": cv["models"], **spread_of(cv)}
+        if high_threshold is not None:  # asked for the precision–recall curve (evaluate --update-card)
+            out["pr_curve"] = cv_pr_curve(cv, data.tiers, mask, high_threshold, folds, tune_on)
+        return out
     preds = {
         "majority": [card.get("majority_tier", "medium")] * len(data.tiers),
         "rules:default": [PRESETS.get("default").decide(c, f).tier for c, f in data.items],
@@ -187,3 +193,59 @@ def write_evaluation(result: dict, json_path: Path) -> list[Path]:
                            + f"\n![confusion matrices]({png_path.name})\n").encode())
     plot_confusions(result, png_path)
     return [json_path, md_path, png_path]
+
+
+# ------------------------------------------------------------------------- curves of the model card
+
+
+def cv_pr_curve(cv: dict, tiers: Sequence[str], mask: np.ndarray, high_threshold: float | None, folds: int,
+                tune_on: Sequence[str] = ()) -> dict:
+    """The high tier's precision–recall curve from the out-of-fold P(high) of every fold seed of ``cv``
+    (pooled: each scored label once per seed), on the ``mask`` rows, with ``high_threshold`` marked."""
+    runs = cv.get("oof_runs") or [cv["oof_scores"]]
+    mask = np.asarray(mask, dtype=bool)
+    is_high = np.tile(np.asarray(tiers)[mask] == "high", len(runs))
+    p_high = np.concatenate([np.asarray(r)[mask, 0] for r in runs])
+    on = ", ".join(Path(p).stem for p in tune_on) or "all"
+    out = pr_curve(is_high, p_high, high_threshold)
+    out["n"], out["n_high"] = int(mask.sum()), int(np.sum(np.asarray(tiers)[mask] == "high"))
+    out["source"] = (f"Out-of-fold P(high) of the {folds}-fold date CV, {len(runs)} fold seed(s) pooled, on the "
+                     f"{on} labels")
+    return out
+
+
+def card_estimator(model_dir: Path | None, overrides: dict | None = None) -> tuple[ImportanceModel, dict, dict]:
+    """An unfitted estimator with the hyper-parameters of the model in ``model_dir`` (its card's params),
+    changed by ``overrides``; also the card and the overrides that differ from the card."""
+    model_dir = Path(model_dir) if model_dir is not None else None
+    _, card = load_model(model_dir)
+    params = dict(card.get("params") or {})
+    changed = {k: v for k, v in (overrides or {}).items() if params.get(k) != v}
+    params.update(overrides or {})
+    if isinstance(params.get("tiers"), list):
+        params["tiers"] = tuple(params["tiers"])
+    return ImportanceModel(**params), card, changed
+
+
+@too_few_labels_is_input_error
+def evaluate_learning_curve(label_files: Sequence[str], commit_files: Sequence[str], model_dir: Path | None,
+                            cache_dir: Path | None, tune_on: Sequence[str] = (), overrides: dict | None = None,
+                            sizes: Sequence[int] = (0, 10, 25, 50), draws: int = 3, progress: bool = True,
+                            n_jobs: int | None = 1) -> dict:
+    """The learning curve of :func:`.curves.learning_curve` for the model in ``model_dir`` (its
+    hyper-parameters and path mapping, ``overrides`` applied), scored on the ``tune_on`` labels (default:
+    all labels are scored and none can be drawn, so give ``tune_on``)."""
+    estimator, card, changed = card_estimator(model_dir, overrides)
+    data = load_labeled(label_files, commit_files, tune_on)
+    mask = score_mask(data, tune_on)
+    if mask.all():
+        raise InputError("--learning-curve draws the new repository's labels from those outside --tune-on "
+                         "and scores the --tune-on ones: give --tune-on FILE (e.g. the expert labels)")
+    X = design_matrix([c for c, _ in data.items], Embedder(cache_dir, progress=progress), card_mapping(card))
+    lc = learning_curve(estimator, X, data.tiers, data.types, data.dates, [c.repo for c, _ in data.items], mask,
+                        sizes=sizes, draws=draws, progress=progress, n_jobs=n_jobs)
+    lc["scored_on"] = ", ".join(Path(p).stem for p in tune_on)
+    lc["label_files"] = [Path(p).name for p in label_files]
+    lc["params_changed"] = changed
+    lc["model_data_hash"] = card.get("data_hash")
+    return lc

@@ -13,6 +13,7 @@ from ..dataset import read_commits
 from ..errors import InputError
 from ..features import extract
 from ..labels import Label, join_labels, read_labels
+from ..labels.corrections import embedded_commits
 from ..records import Commit, Features
 from .vector import MODEL_MAPPING
 
@@ -47,8 +48,10 @@ def check_tune_on(labels: Sequence[Label], tune_on: Sequence[str]) -> None:
 
 
 def join_to_commits(labels: Sequence[Label], commit_files: Sequence[str]) -> LabeledSet:
-    """Join labels to commits (full or abbreviated SHA). Later files win for a SHA labeled twice."""
+    """Join labels to commits (full or abbreviated SHA). Later files win for a SHA labeled twice. A label
+    that carries its commit (a correction made from a report) needs no dataset file holding it."""
     commits = read_commits(*commit_files)
+    commits += embedded_commits(labels, commits)
     pairs, unknown = join_labels(labels, commits)
     if unknown:
         log.warning("%d labels match no commit in the given datasets (e.g. %s)", len(unknown),

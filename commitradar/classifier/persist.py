@@ -24,7 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError, OutputError
+from ..fileio import atomic_write
 from ..records import TIERS
+from . import curves
 from .card import card_markdown, check_compatible
 from .estimator import ImportanceModel
 from .policy import TierPolicy
@@ -33,7 +35,7 @@ MODEL_FILE = "model.skops"
 NEIGHBOURS_FILE = "neighbours.npz"
 CARD_FILE = "model_card.json"
 CARD_MD = "MODEL_CARD.md"
-MODEL_FILES = (MODEL_FILE, NEIGHBOURS_FILE, CARD_FILE, CARD_MD)
+MODEL_FILES = (MODEL_FILE, NEIGHBOURS_FILE, CARD_FILE, CARD_MD, curves.PR_PLOT, curves.LC_PLOT)
 
 # Every type a model file may hold: what ImportanceModel's fitted parts are made of with scikit-learn 1.9
 # (tests check that a freshly trained model holds exactly these). A new scikit-learn minor release may
@@ -128,6 +130,8 @@ def save_model(model: ImportanceModel, out_dir: Path, card: dict) -> dict:
                 "neighbours_sha256": sha256_of(staging / NEIGHBOURS_FILE)}
         (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (staging / CARD_MD).write_text(card_markdown(card), encoding="utf-8")
+        for name, data in curves.card_figures(card).items():
+            (staging / name).write_bytes(data)
         staging.chmod(0o755)  # mkdtemp makes it private
         swap_in(staging, out_dir)
     except OSError as exc:
@@ -203,3 +207,21 @@ def load_model(model_dir: Path) -> tuple[ImportanceModel, dict]:
     model.policy_ = TierPolicy(**card["policy"])
     model.neighbour_vectors_, model.neighbour_shas_, model.neighbour_tiers_ = vectors, shas, tiers
     return model, card
+
+
+def update_card(model_dir: Path, **sections) -> list[Path]:
+    """Put ``sections`` (``pr_curve``, ``learning_curve``) into a model folder's card and write the card,
+    MODEL_CARD.md and the plots at once (each file atomically). The model files are not touched: their
+    sha256 in the card stay true."""
+    model_dir = Path(model_dir)
+    path = model_dir / CARD_FILE
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"--update-card: cannot read {path}: {exc}") from None
+    card.update({k: v for k, v in sections.items() if v is not None})
+    files = [(path, (json.dumps(card, indent=2, ensure_ascii=False) + "\n").encode()),
+             (model_dir / CARD_MD, card_markdown(card).encode())]
+    files += [(model_dir / name, data) for name, data in curves.card_figures(card).items()]
+    atomic_write(files)
+    return [p for p, _ in files]

@@ -15,7 +15,7 @@ from .anchoring import anchorer
 from .card import compat_fields, data_hash, library_versions
 from .design import design_matrix
 from .estimator import ImportanceModel
-from .evaluation import repeated_cv
+from .evaluation import cv_pr_curve, repeated_cv
 from .labeled import check_folds, load_labeled, score_mask, too_few_labels_is_input_error
 from .metrics import spread_of
 from .persist import save_model
@@ -45,7 +45,9 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
     model = clone(estimator).fit(X, tiers, types=data.types, groups=dates, tune_mask=mask, shas=data.shas)
     anchor_info = {"off": "--no-anchor"}
     if anchor:
-        cut = (date.fromisoformat(max(data.dates)) + timedelta(days=1)).isoformat()
+        # corrections made from recent reports are a few labels of new days: the labeled period ends with the rest
+        dated = [d for d, s in zip(data.dates, data.sources) if s != "correction"] or data.dates
+        cut = (date.fromisoformat(max(dated)) + timedelta(days=1)).isoformat()
         model.policy_, anchor_info = anchorer(data, X, embedder, cut, MODEL_MAPPING)(model, np.arange(len(X)))
     params = model.get_params()
     card = {
@@ -66,5 +68,6 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
         "cv": {"folds": folds, "grouped_by": "date",
                "scored_on": sorted(set(np.asarray(data.sources)[mask])) if tune_on else "all labels",
                "n_scored": int(mask.sum()), "models": cv["models"], **spread_of(cv)},
+        "pr_curve": cv_pr_curve(cv, data.tiers, mask, model.policy_.high_threshold, folds, tune_on),
     }
     return save_model(model, Path(out_dir), card)

@@ -74,6 +74,17 @@ def cmd_labels_import(args) -> int:
 
 # ------------------------------------------------------------------------- suggest, add, train, evaluate
 
+EPILOG_LABELS_ADD = """\
+examples:
+  commitradar labels add 1a2b3c4d --tier medium --type feature --reason "opt-in backend" --commits data.jsonl.gz
+  commitradar labels add --from-report out/reports/2026/vllm-project/vllm-ascend/2026-08-12.json \\
+      --sha 0c659e9 --tier medium --reason "one GPU family only"
+
+With --from-report the label (source "correction") keeps the report's tier and the commit itself, so
+`train --labels ... data/labels/corrections.jsonl` learns from it even when --commits does not hold that
+repository. Correcting the same commit again replaces its label.
+"""
+
 SHARED = "../shared/data"
 EPILOG_TRAIN = f"""\
 example (the shipped model):
@@ -135,16 +146,25 @@ def _add_labels_suggest_add(labels_sub, formatter) -> None:
 
     q = labels_sub.add_parser("add", help="record a judgment (one label) in a labels file",
                               description="Append one label, made by reading the commit against the rubric "
-                              "(../shared/docs/importance-rubric.md). The commit must exist in --commits.",
-                              formatter_class=formatter)
-    q.add_argument("sha", help="full or abbreviated SHA (at least 7 hex digits)")
+                              "(../shared/docs/importance-rubric.md). The commit must exist in --commits, or, with "
+                              "--from-report, in the report: a maintainer's correction of a report becomes a label "
+                              "that carries its commit, so `train` needs no dataset of that repository.",
+                              epilog=EPILOG_LABELS_ADD, formatter_class=formatter)
+    q.add_argument("sha", nargs="?", help="full or abbreviated SHA (at least 7 hex digits); or --sha")
+    q.add_argument("--sha", dest="sha_flag", metavar="SHA", help="the same, as a flag")
+    q.add_argument("--from-report", metavar="REPORT.json",
+                   help="the JSON twin of a report (beside its .md): correct the tier it gave this commit")
     q.add_argument("--tier", required=True, choices=TIERS)
-    q.add_argument("--type", required=True, dest="change_type", choices=CHANGE_TYPES)
-    q.add_argument("--reason", required=True, help="one sentence: why this tier")
-    q.add_argument("--commits", nargs="+", required=True, metavar="FILE", help="dataset files holding the commit")
-    q.add_argument("--to", default="data/labels/manual.jsonl", metavar="FILE", help="labels file to append to")
+    q.add_argument("--type", dest="change_type", choices=CHANGE_TYPES,
+                   help="change type (required with --commits; default with --from-report: the report's)")
+    q.add_argument("--reason", help="one sentence: why this tier (required with --commits)")
+    q.add_argument("--commits", nargs="+", metavar="FILE", help="dataset files holding the commit")
+    q.add_argument("--to", "--out", dest="to", metavar="FILE",
+                   help="labels file to write into (default: data/labels/manual.jsonl, with --from-report "
+                   "data/labels/corrections.jsonl)")
     q.add_argument("--annotator", default="commitradar", help="who judged")
-    q.add_argument("--replace", action="store_true", help="replace an existing label of this commit")
+    q.add_argument("--replace", action="store_true",
+                   help="replace an existing label of this commit (--from-report always replaces, and says so)")
     q.set_defaults(func=cmd_labels_add)
 
 
@@ -203,9 +223,36 @@ def _add_evaluate(sub, formatter) -> None:
     p.add_argument("--anchor", action=argparse.BooleanOptionalAction, default=None,
                    help="with --after: rate anchoring as in `train` (default: on), the commits from the date on "
                    "being the new ones")
-    p.add_argument("--json", default="evaluation/evaluation.json", metavar="OUT", help="JSON to write")
+    p.add_argument("--json", default=None, metavar="OUT",
+                   help="JSON to write (default: evaluation/evaluation.json; evaluation/learning_curve.json)")
     p.add_argument("--cache", metavar="DIR", help="cache folder (embeddings)")
+    g = p.add_argument_group("curves of the model card")
+    g.add_argument("--learning-curve", action="store_true",
+                   help="instead: leave-one-repository-out with 0/10/25/50 labels of the left-out repository in "
+                   "training (drawn from outside --tune-on, scored on its --tune-on labels), with the model's "
+                   "hyper-parameters (--model; --param changes them)")
+    g.add_argument("--sizes", type=_sizes, default=(0, 10, 25, 50), metavar="K,K,...",
+                   help="with --learning-curve: how many labels of the left-out repository (default 0,10,25,50)")
+    g.add_argument("--draws", type=int, default=3, metavar="D",
+                   help="with --learning-curve: random draws of those labels (fold seeds 0..D-1; default 3)")
+    g.add_argument("--update-card", nargs="?", const="", default=None, metavar="DIR",
+                   help="write the result into the card of this model folder (default: the shipped model): with "
+                   "--learning-curve its learning curve, with --cv its high tier's precision–recall curve (the CV "
+                   "then retrains with the card's hyper-parameters); MODEL_CARD.md and the plots are rewritten")
     p.set_defaults(func=cmd_evaluate)
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    """argparse type for 0,10,25,50."""
+    import argparse
+
+    try:
+        sizes = tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of whole numbers like 0,10,25,50") from None
+    if not sizes or min(sizes) < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give sizes of 0 or more, like 0,10,25,50")
+    return sizes
 
 
 def _config(args):
@@ -240,16 +287,27 @@ def cmd_labels_add(args) -> int:
     from ..errors import InputError
     from ..labels import Label, read_labels, write_labels
 
+    if args.sha and args.sha_flag and args.sha != args.sha_flag:
+        raise InputError(f"two SHAs given ({args.sha} and --sha {args.sha_flag}): give one")
+    sha = args.sha or args.sha_flag
+    if not sha:
+        raise InputError("give the commit's SHA (labels add SHA, or --sha SHA)")
+    if args.from_report:
+        return _labels_add_from_report(args, sha)
+    missing = [flag for flag, value in (("--type", args.change_type), ("--reason", args.reason),
+                                        ("--commits", args.commits)) if not value]
+    if missing:
+        raise InputError(f"labels add without --from-report needs {', '.join(missing)}")
     commits = read_commits(*args.commits)
-    matches = [c for c in commits if c.sha.startswith(args.sha.lower())]
+    matches = [c for c in commits if c.sha.startswith(sha.lower())]
     if not matches:
-        raise InputError(f"no commit {args.sha} in {', '.join(args.commits)}")
+        raise InputError(f"no commit {sha} in {', '.join(args.commits)}")
     if len({c.sha for c in matches}) > 1:
-        raise InputError(f"{args.sha} is ambiguous: " + ", ".join(sorted({c.sha[:12] for c in matches})))
+        raise InputError(f"{sha} is ambiguous: " + ", ".join(sorted({c.sha[:12] for c in matches})))
     c = matches[0]
     label = Label(sha=c.sha, repo=c.repo, date=c.committed_at.date().isoformat(), tier=args.tier,
                   change_type=args.change_type, source="manual", reason=args.reason, annotator=args.annotator)
-    path = Path(args.to)
+    path = Path(args.to or "data/labels/manual.jsonl")
     existing = read_labels(path) if path.is_file() else []
     if any(lab.sha == c.sha for lab in existing):
         if not args.replace:
@@ -257,6 +315,26 @@ def cmd_labels_add(args) -> int:
         existing = [lab for lab in existing if lab.sha != c.sha]
     write_labels(path, sorted(existing + [label], key=lambda lab: (lab.date, lab.sha)))
     print(f"{path}: {c.sha[:12]} {c.repo} {label.date} → {args.tier} / {args.change_type}")
+    return 0
+
+
+def _labels_add_from_report(args, sha: str) -> int:
+    from pathlib import Path
+
+    from ..errors import InputError
+    from ..labels import correction_label, record_label
+    from ..markdown import clean
+
+    if args.commits:
+        raise InputError("--from-report reads the commit from the report: leave out --commits")
+    label = correction_label(args.from_report, sha, args.tier, args.change_type, args.reason, args.annotator)
+    path = Path(args.to or "data/labels/corrections.jsonl")
+    replaced = record_label(path, label)
+    was = label.extra["report"]["tier"]
+    what = (f"replaced its label ({replaced.tier} / {replaced.change_type})" if replaced is not None
+            else "added")
+    print(f"{path}: {what}: {label.sha[:12]} {label.repo} {label.date} → {label.tier} / {label.change_type} "
+          f"(the report said {was}; {clean(label.reason or '')[:80]})")
     return 0
 
 
@@ -373,6 +451,11 @@ def cmd_evaluate(args) -> int:
     from ..errors import InputError
 
     _check_folds_flags(args.cv, args.repeats)
+    if args.learning_curve:
+        return _evaluate_learning_curve(args)
+    if args.update_card is not None and not args.cv:
+        raise InputError("--update-card needs --learning-curve or --cv K (the precision–recall curve comes from a CV)")
+    args.json = args.json or "evaluation/evaluation.json"
     if args.repeats > 1 and not args.cv:
         raise InputError("--repeats needs --cv K: a trained model scored as it is has nothing to repeat")
     if args.anchor is not None and not args.after:
@@ -385,13 +468,58 @@ def cmd_evaluate(args) -> int:
     params = estimator_params(args.param, thresholds_from=args.thresholds_from)
     jobs = _jobs(args.jobs)
     config = _config(args)
+    estimator, high_threshold, card_dir = ImportanceModel(**params), None, None
+    if args.update_card is not None:  # the card's model, retrained in the CV: its hyper-parameters
+        from ..classifier.evaluation import card_estimator
+
+        card_dir = Path(args.update_card) if args.update_card else config.model_dir
+        estimator, card, _ = card_estimator(card_dir, params)
+        high_threshold = card["policy"]["high_threshold"]
     result = evaluate(args.labels, args.commits, None if retrain else config.model_dir, config.cache(),
                       folds=args.cv, progress=not args.quiet, repeats=args.repeats, after=args.after,
-                      tune_on=args.tune_on, estimator=ImportanceModel(**params), anchor=args.anchor is not False,
-                      n_jobs=jobs)
+                      tune_on=args.tune_on, estimator=estimator, anchor=args.anchor is not False,
+                      n_jobs=jobs, high_threshold=high_threshold)
     print(comparison_markdown(result, f"evaluation ({result['mode']}, {result['n']} labeled commits)"))
     if "anchor" in result:
         print(anchor_line(result["anchor"]))
     for path in write_evaluation(result, Path(args.json)):
         print(path)
+    if card_dir is not None:
+        from ..classifier.persist import update_card
+
+        for path in update_card(card_dir, pr_curve=result["pr_curve"]):
+            print(path)
+    return 0
+
+
+def _evaluate_learning_curve(args) -> int:
+    import json
+    import shlex
+    from pathlib import Path
+
+    from ..classifier.curves import learning_curve_markdown
+    from ..classifier.evaluation import evaluate_learning_curve
+    from ..classifier.persist import update_card
+    from ..errors import InputError
+    from ..fileio import atomic_write
+
+    if args.cv or args.after or args.anchor is not None or args.thresholds_from:
+        raise InputError("--learning-curve is its own evaluation: leave out --cv, --after, --anchor and --thresholds-from")
+    if args.draws < 1:
+        raise InputError(f"--draws {args.draws}: give 1 or more")
+    out = Path(args.json or "evaluation/learning_curve.json")
+    if out.is_dir():
+        raise InputError(f"--json {out} is a folder: give the JSON file to write")
+    config = _config(args)
+    model_dir = Path(args.update_card) if args.update_card else config.model_dir
+    lc = evaluate_learning_curve(args.labels, args.commits, model_dir, config.cache(), tune_on=args.tune_on,
+                                 overrides=dict(estimator_params(args.param)), sizes=args.sizes, draws=args.draws,
+                                 progress=not args.quiet, n_jobs=_jobs(args.jobs))
+    lc["command"] = shlex.join(["commitradar", *sys.argv[1:]])
+    print("\n".join(learning_curve_markdown(lc)))
+    atomic_write(out, (json.dumps(lc, indent=2) + "\n").encode())
+    print(out)
+    if args.update_card is not None:
+        for path in update_card(model_dir, learning_curve=lc):
+            print(path)
     return 0
