@@ -105,7 +105,35 @@ def report_quality() -> str:
     return "\n".join(out) + "\n"
 
 
-GENERATORS = {"model-quality": model_quality, "speed": speed, "report-quality": report_quality}
+def model_curves() -> str:
+    """The card's curves: the learning curve on an unseen repository and the high tier's precision–recall."""
+    card = _load(CARD)
+    lc, pr = card.get("learning_curve"), card.get("pr_curve")
+    lines = []
+    if lc:
+        lines += [f"Leave-one-repository-out, {lc['draws']} draws of k labels of the left-out repository "
+                  "(mean ± sd, all left-out repositories pooled):", "",
+                  "| labels of the new repository | macro-F1 | high recall | high precision | flagged high |",
+                  "|---|---|---|---|---|"]
+        for k in lc["sizes"]:
+            m = lc["pooled"][str(k)]
+            lines.append(f"| {k} | " + " | ".join(f"{_f(m[key]['mean'])} ± {_f(m[key]['sd'])}" for key in
+                                                  ("macro_f1", "high_recall", "high_precision", "high_share")) + " |")
+        lines.append("")
+    else:
+        lines += ["The learning curve is not measured for the shipped model yet: `commitradar evaluate --help` "
+                  "gives the command (`--learning-curve --update-card`).", ""]
+    if pr:
+        s = pr.get("shipped") or {}
+        lines.append(f"High tier precision–recall ({pr['n']} expert labels, average precision "
+                     f"{_f(pr['average_precision'])})" + (f": the shipped default threshold {s['threshold']:.4f} has "
+                     f"precision {_f(s['precision'])} at recall {_f(s['recall'])}." if s else "."))
+    lines.append("Source: `data/model/model_card.json` (plots in `data/model/MODEL_CARD.md`).")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS = {"model-quality": model_quality, "speed": speed, "report-quality": report_quality,
+              "model-curves": model_curves}
 
 
 def render(text: str) -> str:

@@ -121,6 +121,18 @@ Without --model, --cv and --after it scores the shipped model as it is. --after 
 on older labels, score newer ones, the way the model is used. Compared side by side: majority class,
 rules:default, rules:argus, embedding-only, model (rules + embedding). Writes JSON, Markdown and a
 confusion-matrix PNG (beside the JSON; default evaluation/evaluation.json).
+
+The model card's curves, re-run after the shipped model changes (each rewrites model_card.json, MODEL_CARD.md
+and its SVG plot; the model files are untouched):
+  commitradar evaluate --labels {SHARED}/labels/expert_train.jsonl data/labels/manual.jsonl \\
+      --commits {SHARED}/commits/*.jsonl.gz --tune-on {SHARED}/labels/expert_train.jsonl \\
+      --learning-curve --draws 3 --json benchmarks/results/learning_curve.json --update-card data/model
+  commitradar evaluate --labels {SHARED}/labels/expert_train.jsonl data/labels/manual.jsonl \\
+      --commits {SHARED}/commits/*.jsonl.gz --tune-on {SHARED}/labels/expert_train.jsonl \\
+      --cv 5 --repeats 5 --update-card data/model
+The first is leave-one-repository-out with 0/10/25/50 labels of the left-out repository (drawn from its
+labels outside --tune-on, scored on its --tune-on ones); the second is the high tier's precision-recall curve
+from the CV's out-of-fold P(high) (train records it too), each point a `report --high-threshold`.
 """
 
 
