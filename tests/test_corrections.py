@@ -186,4 +186,4 @@ def test_evaluate_curve_flags_are_checked_first(tmp_path):
     assert_one_line_error(run_cli(*base, "--update-card"), "--update-card needs")
     assert_one_line_error(run_cli(*base, "--learning-curve", "--cv", "5"), "--learning-curve is its own")
     assert_one_line_error(run_cli(*base, "--learning-curve", "--sizes", "0,x"), "--sizes")
-    assert_one_line_error(run_cli(*base, "--learning-curve", "--draws", "0"), "--draws 0")
+    assert_one_line_error(run_cli(*base, "--learning-curve", "--draws", "0"), "--draws", "above 0")

@@ -245,7 +245,7 @@ def _add_evaluate(sub, formatter) -> None:
                    "hyper-parameters (--model; --param changes them)")
     g.add_argument("--sizes", type=_sizes, default=(0, 10, 25, 50), metavar="K,K,...",
                    help="with --learning-curve: how many labels of the left-out repository (default 0,10,25,50)")
-    g.add_argument("--draws", type=int, default=3, metavar="D",
+    g.add_argument("--draws", type=positive_int, default=3, metavar="D",
                    help="with --learning-curve: random draws of those labels (fold seeds 0..D-1; default 3)")
     g.add_argument("--update-card", nargs="?", const="", default=None, metavar="DIR",
                    help="write the result into the card of this model folder (default: the shipped model): with "
@@ -517,8 +517,6 @@ def _evaluate_learning_curve(args) -> int:
 
     if args.cv or args.after or args.anchor is not None or args.thresholds_from:
         raise InputError("--learning-curve is its own evaluation: leave out --cv, --after, --anchor and --thresholds-from")
-    if args.draws < 1:
-        raise InputError(f"--draws {args.draws}: give 1 or more")
     out = Path(args.json or "evaluation/learning_curve.json")
     if out.is_dir():
         raise InputError(f"--json {out} is a folder: give the JSON file to write")
