@@ -177,7 +177,7 @@ def pr_curve(is_high: Sequence[bool], p_high: Sequence[float], high_threshold: f
     return out
 
 
-def pr_curve_markdown(pr: dict, policy: dict | None = None) -> list[str]:
+def pr_curve_markdown(pr: dict) -> list[str]:
     lines = ["## Precision–recall of the high tier", "",
              f"{pr.get('source', 'Out-of-fold P(high)')}: {pr['n']} labels, {pr['n_high']} of them high; average "
              f"precision {pr['average_precision']:.3f}. Each point is `report --high-threshold T` (one threshold "
@@ -222,7 +222,7 @@ def _svg(fig) -> bytes:
     return buf.getvalue()
 
 
-def plot_pr_curve(pr: dict, policy: dict | None = None, ax=None):
+def plot_pr_curve(pr: dict, ax=None):
     """The curve on ``ax`` (a new figure when None), the shipped threshold marked; returns the figure."""
     plt = _pyplot()
     fig = None
@@ -280,7 +280,7 @@ def card_figures(card: dict) -> dict[str, bytes]:
     out = {}
     plt = None
     if card.get("pr_curve"):
-        fig = plot_pr_curve(card["pr_curve"], card.get("policy"))
+        fig = plot_pr_curve(card["pr_curve"])
         out[PR_PLOT] = _svg(fig)
         plt = _pyplot()
         plt.close(fig)
@@ -295,7 +295,7 @@ def card_figures(card: dict) -> dict[str, bytes]:
 def curves_markdown(card: dict) -> list[str]:
     lines: list[str] = []
     if card.get("pr_curve"):
-        lines += pr_curve_markdown(card["pr_curve"], card.get("policy"))
+        lines += pr_curve_markdown(card["pr_curve"])
     if card.get("learning_curve"):
         lines += learning_curve_markdown(card["learning_curve"])
     return lines
