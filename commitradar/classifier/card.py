@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..features import FEATURE_VERSION
-from ..features.embedding import MODEL_NAME, TEXT_VERSION
+from ..features.embedding import EMBEDDINGS, MODEL_NAME, TEXT_VERSION
 from .anchoring import anchor_line
 from .curves import curves_markdown
 from .design import Mapping, mapping_from_json, mapping_to_json
@@ -35,11 +35,11 @@ def library_versions() -> dict:
     return versions
 
 
-def compat_fields(mapping: Mapping) -> dict:
-    """What a model trained now with path ``mapping`` records so a later commitradar can tell whether it can
-    feed it the same inputs."""
+def compat_fields(mapping: Mapping, embedding: str = MODEL_NAME) -> dict:
+    """What a model trained now with path ``mapping`` and sentence model ``embedding`` records so a later
+    commitradar can tell whether it can feed it the same inputs."""
     return {"format": MODEL_FORMAT, "feature_version": FEATURE_VERSION, "vector_version": VECTOR_VERSION,
-            "embedding_model": MODEL_NAME, "embedding_text_version": TEXT_VERSION,
+            "embedding_model": embedding, "embedding_text_version": TEXT_VERSION,
             "path_mapping": mapping_to_json(mapping), "hand_features": hand_feature_names(mapping)}
 
 
@@ -65,7 +65,10 @@ def check_compatible(card: dict, where: Path) -> None:
         refuse(f"was made for format {card.get('format')!r}, this commitradar uses {MODEL_FORMAT!r}")
     if not isinstance(card.get("path_mapping"), list):
         refuse("records no path mapping")
-    mine = compat_fields(card_mapping(card))
+    if card.get("embedding_model") not in EMBEDDINGS:
+        refuse(f"was made for embedding_model {card.get('embedding_model')!r}, this commitradar knows "
+               f"{', '.join(EMBEDDINGS)}")
+    mine = compat_fields(card_mapping(card), card["embedding_model"])
     for key in ("feature_version", "vector_version", "embedding_model", "embedding_text_version"):
         if card.get(key) != mine[key]:
             refuse(f"was made for {key} {card.get(key)!r}, this commitradar uses {mine[key]!r}")

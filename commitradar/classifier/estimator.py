@@ -31,7 +31,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
-from ..features.embedding import DIM
+from ..features.embedding import DIM, EMBEDDINGS, MODEL_NAME
 from ..records import TIERS
 from .folds import date_folds, forward_blocks
 from .heads import (
@@ -71,6 +71,8 @@ class ImportanceModel(ClassifierMixin, BaseEstimator):
     type_C, type_hand_weight : the change-type regression's.
     embedding_C : the embedding-only baseline's.
     n_embedding : how many leading columns of X are the embedding.
+    embedding : the sentence model whose vectors are those columns (:data:`..features.embedding.EMBEDDINGS`);
+        the model does not read it, the code that builds X does (training, evaluation, the report).
     random_state : seeds the trees and the inner folds.
     tiers : the class labels from most to least important (default: high, medium, low); y may use only
         these. None: the sorted labels of y, the first most important. With two classes there is no
@@ -84,7 +86,7 @@ class ImportanceModel(ClassifierMixin, BaseEstimator):
                  scores_from: str = "shuffled",
                  min_high_recall: float = 0.75, max_llm_share: float = 0.65, type_C: float = 1.0,
                  type_hand_weight: float = 1.0, embedding_C: float = 2.0, n_embedding: int = DIM,
-                 random_state: int = 0, tiers: Sequence | None = TIERS):
+                 random_state: int = 0, tiers: Sequence | None = TIERS, embedding: str = MODEL_NAME):
         self.high_C = high_C
         self.low_C = low_C
         self.hand_weight = hand_weight
@@ -106,6 +108,7 @@ class ImportanceModel(ClassifierMixin, BaseEstimator):
         self.n_embedding = n_embedding
         self.random_state = random_state
         self.tiers = tiers
+        self.embedding = embedding
 
     # ---------------------------------------------------------------- building
 
@@ -310,6 +313,7 @@ _PARAM_RULES = {
     "max_llm_share": (lambda v: _number(v) and 0 <= v <= 1, "a number between 0 and 1"),
     "n_embedding": (lambda v: _integer(v) and v >= 0, "an integer ≥ 0"),
     "random_state": (lambda v: _integer(v) and v >= 0, "an integer ≥ 0"),
+    "embedding": (lambda v: v in EMBEDDINGS, " or ".join(EMBEDDINGS)),
     "tiers": (lambda v: v is None or (isinstance(v, list | tuple) and 2 <= len(set(v)) == len(v) <= 3),
               "null or 2–3 distinct labels, most important first"),
 }

@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ..errors import InputError
-from ..features.embedding import Embedder
+from ..features.embedding import MODEL_NAME, Embedder
 from ..fileio import atomic_write
 from ..progress import progress as progress_bar
 from .anchoring import anchor_line, anchorer
@@ -32,6 +32,16 @@ from .rules import PRESETS
 from .vector import MODEL_MAPPING
 
 COMPARED = ("majority", "rules:default", "rules:argus", "embedding-only", "model")
+
+
+def embedder_for(estimator: ImportanceModel, cache_dir: Path | None, progress: bool = False) -> Embedder:
+    """The embedder of the sentence model ``estimator`` is to read (its ``embedding``), after checking that its
+    ``n_embedding`` is that model's width: a one-line error otherwise."""
+    embedder = Embedder(cache_dir, progress=progress, model_name=estimator.embedding)
+    if estimator.n_embedding != embedder.dim:
+        raise InputError(f"n_embedding={estimator.n_embedding} but embedding {estimator.embedding} has "
+                         f"{embedder.dim} dimensions: leave n_embedding out (--param embedding sets it)")
+    return embedder
 
 
 def _fit_fold(estimator: ImportanceModel, X: np.ndarray, tiers: np.ndarray, types: np.ndarray, dates: np.ndarray,
@@ -153,7 +163,8 @@ def evaluate(label_files: Sequence[str], commit_files: Sequence[str], model_dir:
     if not (after or folds):
         model, card = load_model(model_dir)
     mapping = card_mapping(card) if card else MODEL_MAPPING
-    embedder = Embedder(cache_dir, progress=progress)
+    embedder = Embedder(cache_dir, progress=progress, model_name=card.get("embedding_model", MODEL_NAME)) if card \
+        else embedder_for(estimator, cache_dir, progress)
     X = design_matrix([c for c, _ in data.items], embedder, mapping)
     if after:
         cv = cross_validate(estimator, X, data.items, data.tiers, data.types, data.dates, test_folds=[test],

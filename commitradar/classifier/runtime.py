@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..features.embedding import Embedder
+from ..features.embedding import MODEL_NAME, Embedder, check_embedding_installed
 from ..records import Commit, Features, Verdict
 from .card import card_mapping
 from .design import Mapping, design_matrix
@@ -58,9 +58,11 @@ class ModelClassifier:
     @classmethod
     def load(cls, model_dir: Path, config=None, cache_dir: Path | None = None) -> ModelClassifier:
         model, card = load_model(model_dir)
+        embedding = card.get("embedding_model", MODEL_NAME)
+        check_embedding_installed(embedding)  # the one it was trained with: a one-line error saying how to install it
         policy = policy_with_overrides(model.policy_, config) if config is not None else model.policy_
         cache = cache_dir or (config.cache() if config is not None else None)
-        return cls(model, card, Embedder(cache, progress=True), policy)
+        return cls(model, card, Embedder(cache, progress=True, model_name=embedding), policy)
 
     def classify(self, items: Sequence[tuple[Commit, Features]]) -> list[Verdict]:
         """Verdicts of (commit, features) pairs. The model reads each commit featurised with its own path

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..dataset import read_commits
-from ..features.embedding import Embedder
+from ..features.embedding import MODEL_NAME, Embedder
 from .card import card_mapping
 from .design import design_matrix
 from .persist import load_model
@@ -55,7 +55,8 @@ def suggest(model_dir: Path, commit_files: Sequence[str], labeled_shas: set[str]
             and (until is None or c.committed_at.date().isoformat() <= until)]
     if not pool:
         return []
-    X = design_matrix(pool, Embedder(cache_dir, progress=True), card_mapping(card))
+    X = design_matrix(pool, Embedder(cache_dir, progress=True, model_name=card.get("embedding_model", MODEL_NAME)),
+                      card_mapping(card))
     proba = model.predict_proba(X)
     idx = {c: i for i, c in enumerate(model.classes_)}
     scores = uncertainty(proba, proba[:, idx["high"]], high_weight)

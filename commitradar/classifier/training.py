@@ -10,12 +10,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import clone
 
-from ..features.embedding import Embedder
 from .anchoring import anchorer
 from .card import compat_fields, data_hash, library_versions
 from .design import design_matrix
 from .estimator import ImportanceModel
-from .evaluation import cv_pr_curve, repeated_cv
+from .evaluation import cv_pr_curve, embedder_for, repeated_cv
 from .labeled import check_folds, load_labeled, score_mask, too_few_labels_is_input_error
 from .metrics import spread_of
 from .persist import save_model
@@ -36,7 +35,7 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
     data = load_labeled(label_files, commit_files, tune_on)
     check_folds(data, folds)
     mask = score_mask(data, tune_on)
-    embedder = Embedder(cache_dir, progress=progress)
+    embedder = embedder_for(estimator, cache_dir, progress)
     X = design_matrix([c for c, _ in data.items], embedder, MODEL_MAPPING)
     tiers, dates = np.asarray(data.tiers), np.asarray(data.dates)
     cv = repeated_cv(estimator, X, data.items, data.tiers, data.types, data.dates, k=folds, repeats=repeats,
@@ -51,7 +50,7 @@ def train(label_files: Sequence[str], commit_files: Sequence[str], out_dir: Path
         model.policy_, anchor_info = anchorer(data, X, embedder, cut, MODEL_MAPPING)(model, np.arange(len(X)))
     params = model.get_params()
     card = {
-        **compat_fields(MODEL_MAPPING),
+        **compat_fields(MODEL_MAPPING, estimator.embedding),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "data_hash": data_hash(data.shas, data.tiers, data.types),
         "n_labels": len(data.tiers),

@@ -103,7 +103,8 @@ tree_learning_rate (0.05), tree_max_iter (200), tree_max_depth (3), tree_l2_regu
 linear_max_iter (5000), calibrate (true), calibration_folds (5), inner_folds (4: date folds whose held-out
 scores tune the thresholds), scores_from ("shuffled"; --thresholds-from), min_high_recall (0.75),
 max_llm_share (0.65), type_C (1.0), type_hand_weight (1.0), embedding_C (2.0), n_embedding (384),
-random_state (0), tiers (["high", "medium", "low"]).
+random_state (0), tiers (["high", "medium", "low"]), embedding ("all-MiniLM-L6-v2": the sentence model;
+"all-mpnet-base-v2" is installed apart, see benchmarks/README.md, and sets n_embedding to 768).
 --repeats R reruns the CV with R fold seeds and records the spread: on a few hundred labels, which days
 share a fold moves macro-F1 by a few hundredths, so compare models by the mean, not by one split.
 Rate anchoring (on unless --no-anchor): the thresholds tuned on the labels are then moved so that the
@@ -405,6 +406,10 @@ def estimator_params(params: list[tuple[str, object]], min_high_recall: float | 
     problems = params_problems(given)
     if problems:
         raise InputError(f"--param {problems[0]}")
+    if "embedding" in given and "n_embedding" not in given:  # one flag picks the sentence model and its width
+        from ..features.embedding import embedding_dim
+
+        given["n_embedding"] = embedding_dim(given["embedding"])
     return given
 
 

