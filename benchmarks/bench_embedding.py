@@ -47,8 +47,10 @@ FORWARD_DATES = ("2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01")
 KEYS = ("macro_f1", "high_recall", "high_precision")
 
 
-def inputs(shared: Path):
+def inputs(shared: Path, label_set: str = "all"):
+    """Label files (expert_train first: thresholds are tuned and scored on it) and the commit datasets."""
     labels = [str(shared / "data" / "labels" / "expert_train.jsonl"), str(ROOT / "data" / "labels" / "manual.jsonl")]
+    labels = labels[:1] if label_set == "expert" else labels
     commits = sorted(str(p) for p in (shared / "data" / "commits").glob("*.jsonl.gz"))
     return labels, commits
 
@@ -64,7 +66,8 @@ def model_metrics(m: dict) -> dict:
             "llm_share": m["llm_share"]}
 
 
-def quality(name: str, shared: Path, cache: Path, seeds: int, model_seeds: int, n_jobs: int) -> dict:
+def quality(name: str, shared: Path, cache: Path, seeds: int, model_seeds: int, n_jobs: int,
+            label_set: str = "all") -> dict:
     from commitradar.classifier.design import design_matrix
     from commitradar.classifier.estimator import ImportanceModel
     from commitradar.classifier.evaluation import cross_validate, embedder_for, repeated_cv
@@ -74,14 +77,14 @@ def quality(name: str, shared: Path, cache: Path, seeds: int, model_seeds: int, 
     from commitradar.classifier.vector import MODEL_MAPPING
     from commitradar.features.embedding import embedding_dim
 
-    labels, commits = inputs(shared)
+    labels, commits = inputs(shared, label_set)
     data = load_labeled(labels, commits, [labels[0]])
     mask = score_mask(data, [labels[0]])
     est = ImportanceModel(embedding=name, n_embedding=embedding_dim(name))
     embedder = embedder_for(est, cache, progress=True)
     t0 = time.perf_counter()
     X = design_matrix([c for c, _ in data.items], embedder, MODEL_MAPPING)
-    out = {"embedding": name, "n_labels": len(data.tiers), "n_scored": int(mask.sum()), "encoded_now": embedder.computed,
+    out = {"embedding": name, "label_files": [Path(p).name for p in labels], "n_labels": len(data.tiers), "n_scored": int(mask.sum()), "encoded_now": embedder.computed,
            "design_s": round(time.perf_counter() - t0, 1), "params": {"embedding": name, "n_embedding": est.n_embedding}}
     args = (X, data.items, data.tiers, data.types, data.dates)
 
@@ -147,7 +150,7 @@ def median_day(commits, since: str = "2026-07-01") -> tuple[str, list]:
     return day, days[day]
 
 
-def speed(name: str, shared: Path, cache: Path, cold_sample: int) -> dict:
+def speed(name: str, shared: Path, cache: Path, cold_sample: int, label_set: str = "all") -> dict:
     from commitradar.classifier.card import compat_fields, library_versions
     from commitradar.classifier.design import design_matrix
     from commitradar.classifier.estimator import ImportanceModel
@@ -160,9 +163,9 @@ def speed(name: str, shared: Path, cache: Path, cold_sample: int) -> dict:
     from commitradar.features import extract
     from commitradar.features.embedding import Embedder, embedding_dim, load_sentence_model
 
-    labels, commit_files = inputs(shared)
+    labels, commit_files = inputs(shared, label_set)
     every = read_commits(*commit_files)
-    out = {"embedding": name, "load_average_before": [round(x, 2) for x in os.getloadavg()]}
+    out = {"embedding": name, "warm_over_labels": label_set, "load_average_before": [round(x, 2) for x in os.getloadavg()]}
     # cold: the sentence model's load, then encoding with an empty cache
     t0 = time.perf_counter()
     load_sentence_model(name)
@@ -210,9 +213,9 @@ def speed(name: str, shared: Path, cache: Path, cold_sample: int) -> dict:
     return out
 
 
-def compare(result: dict) -> dict | None:
+def compare(result: dict, label_set: str) -> dict | None:
     """mpnet − MiniLM per seed (same folds), against the noise: the larger sd over seeds of the two."""
-    q = result.get("quality", {})
+    q = result.get("quality", {}).get(label_set, {})
     if MINILM not in q or MPNET not in q:
         return None
     a, b = q[MINILM]["_per_seed"], q[MPNET]["_per_seed"]
@@ -247,24 +250,36 @@ def main() -> int:
     ap.add_argument("--model-seeds", type=int, default=3, help="random_state seeds of forward checks and LORO")
     ap.add_argument("--cold-sample", type=int, default=200)
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--labels", choices=("all", "expert"), default="all",
+                    help="quality on expert_train + manual (as shipped) or expert_train alone")
+    ap.add_argument("--merge", nargs="*", type=Path, default=[], metavar="JSON",
+                    help="results of other runs (e.g. one per embedding, run side by side) to merge into --out")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "embedding.json")
     args = ap.parse_args()
     result = json.loads(args.out.read_text()) if args.out.is_file() else {}
+    for other in map(lambda p: json.loads(p.read_text()), args.merge):
+        for label_set, runs in other.get("quality", {}).items():
+            result.setdefault("quality", {}).setdefault(label_set, {}).update(runs)
+        result.setdefault("speed", {}).update(other.get("speed", {}))
+    if args.merge:
+        result["comparison"] = {k: compare(result, k) for k in result.get("quality", {})}
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
     result.update({"benchmark": "sentence embedding: all-MiniLM-L6-v2 vs all-mpnet-base-v2 (issue 14 item 3)",
                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                "platform": platform.platform()}})
     for name in args.quality:
-        result.setdefault("quality", {})[name] = quality(name, args.shared, args.cache, args.seeds, args.model_seeds,
-                                                         args.jobs)
-        result["comparison"] = compare(result)
+        result.setdefault("quality", {}).setdefault(args.labels, {})[name] = quality(
+            name, args.shared, args.cache, args.seeds, args.model_seeds, args.jobs, args.labels)
+        result.setdefault("comparison", {})[args.labels] = compare(result, args.labels)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=2) + "\n")
     for name in args.speed:
-        result.setdefault("speed", {})[name] = speed(name, args.shared, args.cache, args.cold_sample)
-        result["comparison"] = compare(result)
+        result.setdefault("speed", {})[name] = speed(name, args.shared, args.cache, args.cold_sample, args.labels)
+        result["comparison"] = {k: compare(result, k) for k in result.get("quality", {})}
         args.out.write_text(json.dumps(result, indent=2) + "\n")
-    if result.get("comparison"):
-        print(json.dumps(result["comparison"]["decision"]))
+    for k, c in (result.get("comparison") or {}).items():
+        if c:
+            print(k, json.dumps(c["decision"]))
     print(f"wrote {args.out}")
     return 0
 
