@@ -67,7 +67,7 @@ def model_metrics(m: dict) -> dict:
 
 
 def quality(name: str, shared: Path, cache: Path, seeds: int, model_seeds: int, n_jobs: int,
-            label_set: str = "all") -> dict:
+            label_set: str = "all", parts: tuple[str, ...] = ("cv", "forward", "loro")) -> dict:
     from commitradar.classifier.design import design_matrix
     from commitradar.classifier.estimator import ImportanceModel
     from commitradar.classifier.evaluation import cross_validate, embedder_for, repeated_cv
@@ -94,6 +94,9 @@ def quality(name: str, shared: Path, cache: Path, seeds: int, model_seeds: int, 
                  "embedding-only_macro_f1": cv["spread"]["embedding-only"]["macro_f1"], "s": round(time.perf_counter() - t0)}
     print(name, "cv", {k: round(out["cv"][k]["mean"], 4) for k in KEYS}, flush=True)
 
+    out["_per_seed"] = {"cv": {k: cv["spread"]["model"][k]["values"] for k in KEYS}}
+    if "forward" not in parts:
+        return out
     t0 = time.perf_counter()
     forward = {d: [] for d in FORWARD_DATES}
     for d in FORWARD_DATES:
@@ -110,6 +113,9 @@ def quality(name: str, shared: Path, cache: Path, seeds: int, model_seeds: int, 
                       "s": round(time.perf_counter() - t0)}
     print(name, "forward", {k: out["forward"]["mean_of_dates"][k]["mean"] for k in KEYS}, flush=True)
 
+    out["_per_seed"]["forward"] = {k: [p[k] for p in per_seed] for k in KEYS}
+    if "loro" not in parts:
+        return out
     t0 = time.perf_counter()
     repos = np.asarray([c.repo for c, _ in data.items])
     names = sorted(set(repos))
@@ -131,10 +137,7 @@ def quality(name: str, shared: Path, cache: Path, seeds: int, model_seeds: int, 
                    "repo_macro_f1": {r: summary(v) for r, v in by_repo.items()},
                    "s": round(time.perf_counter() - t0)}
     print(name, "loro", {k: out["loro"]["pooled"][k]["mean"] for k in KEYS}, flush=True)
-    out["_per_seed"] = {"cv": {k: cv["spread"]["model"][k]["values"] for k in KEYS},
-                        "forward": {k: [p[k] for p in per_seed] for k in KEYS},
-                        "loro": {k: [p[k] for p in pooled] for k in KEYS},
-                        "loro_repo_mean": per_seed_repo_mean}
+    out["_per_seed"].update({"loro": {k: [p[k] for p in pooled] for k in KEYS}, "loro_repo_mean": per_seed_repo_mean})
     return out
 
 
@@ -220,22 +223,24 @@ def compare(result: dict, label_set: str) -> dict | None:
         return None
     a, b = q[MINILM]["_per_seed"], q[MPNET]["_per_seed"]
     out = {}
-    for part in ("cv", "forward", "loro"):
+    done = [p for p in ("cv", "forward", "loro") if p in a and p in b]
+    for part in done:
         out[part] = {}
         for k in KEYS:
             d = np.asarray(b[part][k]) - np.asarray(a[part][k])
             noise = max(float(np.std(a[part][k], ddof=1)), float(np.std(b[part][k], ddof=1)))
             out[part][k] = {"delta_mean": round(float(d.mean()), 4), "delta_sd": round(float(d.std(ddof=1)), 4),
                             "noise_sd": round(noise, 4), "beyond_noise": bool(abs(d.mean()) > noise)}
-    d = np.asarray(b["loro_repo_mean"]) - np.asarray(a["loro_repo_mean"])
-    out["loro"]["mean_repo_macro_f1"] = {"delta_mean": round(float(d.mean()), 4)}
-    wins = all(out[p]["macro_f1"]["delta_mean"] > out[p]["macro_f1"]["noise_sd"] for p in ("cv", "forward", "loro"))
+    if "loro" in done:
+        d = np.asarray(b["loro_repo_mean"]) - np.asarray(a["loro_repo_mean"])
+        out["loro"]["mean_repo_macro_f1"] = {"delta_mean": round(float(d.mean()), 4)}
+    wins = all(out[p]["macro_f1"]["delta_mean"] > out[p]["macro_f1"]["noise_sd"] for p in done)
     s = result.get("speed", {}).get(MPNET, {})
     warm = s.get("warm", {}).get("commits_per_s")
     out["decision"] = {
         "rule": "adopt only if mpnet's macro-F1 gain exceeds the noise (the larger sd over seeds) in the CV, "
                 "the forward checks and leave-one-repository-out, and warm ≥ 200 commits/s",
-        "quality_win": wins, "warm_commits_per_s": warm, "speed_ok": warm is not None and warm >= 200,
+        "measured": done, "quality_win": wins, "warm_commits_per_s": warm, "speed_ok": warm is not None and warm >= 200,
         "adopt": bool(wins and warm is not None and warm >= 200)}
     return out
 
@@ -250,6 +255,8 @@ def main() -> int:
     ap.add_argument("--model-seeds", type=int, default=3, help="random_state seeds of forward checks and LORO")
     ap.add_argument("--cold-sample", type=int, default=200)
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--parts", nargs="+", choices=("cv", "forward", "loro"), default=["cv", "forward", "loro"],
+                    help="which quality measurements (the CV always runs)")
     ap.add_argument("--labels", choices=("all", "expert"), default="all",
                     help="quality on expert_train + manual (as shipped) or expert_train alone")
     ap.add_argument("--merge", nargs="*", type=Path, default=[], metavar="JSON",
@@ -269,7 +276,7 @@ def main() -> int:
                                "platform": platform.platform()}})
     for name in args.quality:
         result.setdefault("quality", {}).setdefault(args.labels, {})[name] = quality(
-            name, args.shared, args.cache, args.seeds, args.model_seeds, args.jobs, args.labels)
+            name, args.shared, args.cache, args.seeds, args.model_seeds, args.jobs, args.labels, tuple(args.parts))
         result.setdefault("comparison", {})[args.labels] = compare(result, args.labels)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=2) + "\n")
