@@ -70,10 +70,8 @@ def quality(name: str, shared: Path, cache: Path, seeds: int, model_seeds: int, 
             label_set: str = "all", parts: tuple[str, ...] = ("cv", "forward", "loro")) -> dict:
     from commitradar.classifier.design import design_matrix
     from commitradar.classifier.estimator import ImportanceModel
-    from commitradar.classifier.evaluation import cross_validate, embedder_for, repeated_cv
-    from commitradar.classifier.folds import time_split
+    from commitradar.classifier.evaluation import embedder_for, repeated_cv
     from commitradar.classifier.labeled import load_labeled, score_mask
-    from commitradar.classifier.metrics import metrics
     from commitradar.classifier.vector import MODEL_MAPPING
     from commitradar.features.embedding import embedding_dim
 
@@ -88,15 +86,26 @@ def quality(name: str, shared: Path, cache: Path, seeds: int, model_seeds: int, 
            "design_s": round(time.perf_counter() - t0, 1), "params": {"embedding": name, "n_embedding": est.n_embedding}}
     args = (X, data.items, data.tiers, data.types, data.dates)
 
-    t0 = time.perf_counter()
-    cv = repeated_cv(est, *args, k=5, repeats=seeds, score_mask=mask, n_jobs=n_jobs)
-    out["cv"] = {"folds": 5, "fold_seeds": seeds, **{k: cv["spread"]["model"][k] for k in KEYS},
-                 "embedding-only_macro_f1": cv["spread"]["embedding-only"]["macro_f1"], "s": round(time.perf_counter() - t0)}
-    print(name, "cv", {k: round(out["cv"][k]["mean"], 4) for k in KEYS}, flush=True)
+    out["_per_seed"] = {}
+    if "cv" in parts:
+        t0 = time.perf_counter()
+        cv = repeated_cv(est, *args, k=5, repeats=seeds, score_mask=mask, n_jobs=n_jobs)
+        out["cv"] = {"folds": 5, "fold_seeds": seeds, **{k: cv["spread"]["model"][k] for k in KEYS},
+                     "embedding-only_macro_f1": cv["spread"]["embedding-only"]["macro_f1"],
+                     "s": round(time.perf_counter() - t0)}
+        print(name, "cv", {k: round(out["cv"][k]["mean"], 4) for k in KEYS}, flush=True)
+        out["_per_seed"]["cv"] = {k: cv["spread"]["model"][k]["values"] for k in KEYS}
+    if "forward" in parts:
+        forward_checks(name, out, est, args, data, mask, model_seeds)
+    if "loro" in parts:
+        leave_one_repo_out(name, out, est, args, data, mask, model_seeds)
+    return out
 
-    out["_per_seed"] = {"cv": {k: cv["spread"]["model"][k]["values"] for k in KEYS}}
-    if "forward" not in parts:
-        return out
+
+def forward_checks(name, out, est, args, data, mask, model_seeds) -> None:
+    from commitradar.classifier.evaluation import cross_validate
+    from commitradar.classifier.folds import time_split
+
     t0 = time.perf_counter()
     forward = {d: [] for d in FORWARD_DATES}
     for d in FORWARD_DATES:
@@ -114,8 +123,12 @@ def quality(name: str, shared: Path, cache: Path, seeds: int, model_seeds: int, 
     print(name, "forward", {k: out["forward"]["mean_of_dates"][k]["mean"] for k in KEYS}, flush=True)
 
     out["_per_seed"]["forward"] = {k: [p[k] for p in per_seed] for k in KEYS}
-    if "loro" not in parts:
-        return out
+
+
+def leave_one_repo_out(name, out, est, args, data, mask, model_seeds) -> None:
+    from commitradar.classifier.evaluation import cross_validate
+    from commitradar.classifier.metrics import metrics
+
     t0 = time.perf_counter()
     repos = np.asarray([c.repo for c, _ in data.items])
     names = sorted(set(repos))
@@ -138,7 +151,6 @@ def quality(name: str, shared: Path, cache: Path, seeds: int, model_seeds: int, 
                    "s": round(time.perf_counter() - t0)}
     print(name, "loro", {k: out["loro"]["pooled"][k]["mean"] for k in KEYS}, flush=True)
     out["_per_seed"].update({"loro": {k: [p[k] for p in pooled] for k in KEYS}, "loro_repo_mean": per_seed_repo_mean})
-    return out
 
 
 def median_day(commits, since: str = "2026-07-01") -> tuple[str, list]:
@@ -256,7 +268,7 @@ def main() -> int:
     ap.add_argument("--cold-sample", type=int, default=200)
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--parts", nargs="+", choices=("cv", "forward", "loro"), default=["cv", "forward", "loro"],
-                    help="which quality measurements (the CV always runs)")
+                    help="which quality measurements")
     ap.add_argument("--labels", choices=("all", "expert"), default="all",
                     help="quality on expert_train + manual (as shipped) or expert_train alone")
     ap.add_argument("--merge", nargs="*", type=Path, default=[], metavar="JSON",
@@ -266,7 +278,11 @@ def main() -> int:
     result = json.loads(args.out.read_text()) if args.out.is_file() else {}
     for other in map(lambda p: json.loads(p.read_text()), args.merge):
         for label_set, runs in other.get("quality", {}).items():
-            result.setdefault("quality", {}).setdefault(label_set, {}).update(runs)
+            for name, run in runs.items():  # runs of separate parts (--parts) of one embedding add up
+                mine = result.setdefault("quality", {}).setdefault(label_set, {}).setdefault(name, {})
+                per_seed = {**mine.get("_per_seed", {}), **run.get("_per_seed", {})}
+                mine.update(run)
+                mine["_per_seed"] = per_seed
         result.setdefault("speed", {}).update(other.get("speed", {}))
     if args.merge:
         result["comparison"] = {k: compare(result, k) for k in result.get("quality", {})}
