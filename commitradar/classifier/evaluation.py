@@ -252,7 +252,7 @@ def evaluate_learning_curve(label_files: Sequence[str], commit_files: Sequence[s
     if mask.all():
         raise InputError("--learning-curve draws the new repository's labels from those outside --tune-on "
                          "and scores the --tune-on ones: give --tune-on FILE (e.g. the expert labels)")
-    X = design_matrix([c for c, _ in data.items], Embedder(cache_dir, progress=progress), card_mapping(card))
+    X = design_matrix([c for c, _ in data.items], embedder_for(estimator, cache_dir, progress), card_mapping(card))
     lc = learning_curve(estimator, X, data.tiers, data.types, data.dates, [c.repo for c, _ in data.items], mask,
                         sizes=sizes, draws=draws, progress=progress, n_jobs=n_jobs)
     lc["scored_on"] = ", ".join(Path(p).stem for p in tune_on)
