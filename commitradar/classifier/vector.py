@@ -12,12 +12,14 @@ import math
 import numpy as np
 
 from ..features.paths import MODEL_V1_MAPPING
+from ..features.prcues import STRUCTURE_NAMES, structure_features
 from ..features.rubric import RUBRIC_NAMES, rubric_features
 from ..features.title import is_platform_scoped
 from ..records import Commit, Features
 from .presets import ARGUS, DEFAULT
 
-VECTOR_VERSION = 3  # 2: rubric cues (features/rubric.py); 3: platform_tag reads the one PLATFORM_TAGS table (21 tags, was 13)
+VECTOR_VERSION = 4  # 2: rubric cues (features/rubric.py); 3: platform_tag reads the one PLATFORM_TAGS table (21 tags, was 13);
+# 4: PR-structure cues (features/prcues.py: the parsed description, medium/high rubric cues, breaking kinds)
 
 # The path categories new models are trained with (and record in their card): the frozen mapping of
 # features/paths.py, whose categories are the fixed feature columns (paths.CATEGORIES).
@@ -51,6 +53,7 @@ def hand_feature_names(mapping=MODEL_MAPPING) -> list[str]:
         + [f"tag:{t}" for t in TAGS]
         + _rule_names()
         + RUBRIC_NAMES
+        + STRUCTURE_NAMES
     )
 
 
@@ -76,6 +79,7 @@ def hand_features(commit: Commit, feats: Features, categories: tuple[str, ...] =
     values += [r.name in hit_names for r in DEFAULT.rules]
     values += [c.when(commit, feats) for c in DEFAULT.caps]
     values += rubric_features(commit)
+    values += structure_features(commit, feats)
     return np.asarray(values, dtype=np.float32)
 
 
