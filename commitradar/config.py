@@ -190,6 +190,9 @@ class Config(_Model):
     high_threshold: Share | None = Field(None, description="model tier policy: high if P(high) ≥ this, in every "
                                          "repository (default: the thresholds set at training)", examples=[0.2])
     medium_threshold: Share | None = Field(None, description="model tier policy: else medium if 1 − P(low) ≥ this")
+    high_budget: Share | None = Field(None, description="model tier policy, attention budget: at most max(1, "
+                                      "ceil(this × n)) of a repository's n commits of a day stay high, by P(high); "
+                                      "the rest become medium, saying so (default: off)", examples=[0.1])
     cache_dir: Path | None = Field(None, description="cache folder: mirrors, embeddings, LLM answers, deliveries "
                                    "(default: the user cache folder)")
     categories: dict[StrictStr, Patterns] = Field(default_factory=dict, description="replace the path patterns of "

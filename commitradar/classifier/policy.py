@@ -7,7 +7,9 @@ replace them at report time.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import re
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -36,6 +38,46 @@ class TierPolicy:
         repos = repos if repos is not None else [None] * len(p_high)
         return ["high" if h >= self.high_threshold_for(r) else "medium" if 1 - lo >= self.medium_threshold else "low"
                 for h, lo, r in zip(p_high, p_low, repos)]
+
+
+def budget_size(n: int, share: float, minimum: int = 1) -> int:
+    """How many of a day's ``n`` commits may stay high under an attention budget: ``max(minimum, ceil(share·n))``."""
+    return max(minimum, math.ceil(share * n - 1e-9))
+
+
+def apply_budget(tiers: Sequence[str], p_high: Sequence[float], groups: Sequence[Hashable], share: float,
+                 minimum: int = 1) -> tuple[list[str], list[bool]]:
+    """The attention budget: in each group (a repository's day) only the ``budget_size(n, share, minimum)``
+    high commits with the highest P(high) stay high, ``n`` being every commit of the group; the others become
+    medium. Returns the tiers and which rows were demoted (ties keep the earlier row)."""
+    tiers = list(tiers)
+    demoted = [False] * len(tiers)
+    members: dict[Hashable, list[int]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(g, []).append(i)
+    for rows in members.values():
+        highs = sorted((i for i in rows if tiers[i] == "high"), key=lambda i: (-float(p_high[i]), i))
+        for i in highs[budget_size(len(rows), share, minimum):]:
+            tiers[i], demoted[i] = "medium", True
+    return tiers, demoted
+
+
+BUDGET_REASON = "attention budget: high kept for the top {k} of the {n} commits of this repository's day by P(high)"
+_BUDGET_RX = re.compile(re.escape(BUDGET_REASON).replace(r"\{k\}", r"(\d+)").replace(r"\{n\}", r"(\d+)"))
+
+
+def budget_reason(k: int, n: int) -> str:
+    """The verdict reason of a commit the attention budget demoted to medium (model internals, English)."""
+    return BUDGET_REASON.format(k=k, n=n)
+
+
+def budget_of_reasons(reasons: Sequence[str]) -> tuple[int, int] | None:
+    """(k, n) when one of a verdict's reasons says the attention budget demoted it, else None."""
+    for r in reasons:
+        m = _BUDGET_RX.fullmatch(r)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    return None
 
 
 def policy_with_overrides(policy: TierPolicy, config) -> TierPolicy:

@@ -15,7 +15,7 @@ from .design import Mapping, design_matrix
 from .estimator import HEADS, ImportanceModel
 from .heads import tier_probabilities
 from .persist import load_model
-from .policy import TierPolicy, policy_with_overrides
+from .policy import TierPolicy, apply_budget, budget_reason, budget_size, policy_with_overrides
 from .presets import DEFAULT
 from .vector import hand_feature_names
 
@@ -50,6 +50,10 @@ class ModelClassifier:
     policy: TierPolicy = field(default=None)  # the model's, or the configuration's overrides of it
     mapping: Mapping = field(default=None)  # the path mapping the model was trained with (from its card)
     name: str = "model"
+    # the attention budget: at most budget_size(n, high_budget) high commits per repository and day (days
+    # in ``tz``), the rest of the day's highs demoted to medium; None or 0: off
+    high_budget: float | None = None
+    tz: str = "UTC"
 
     def __post_init__(self) -> None:
         self.policy = self.policy or self.model.policy_
@@ -62,7 +66,16 @@ class ModelClassifier:
         check_embedding_installed(embedding)  # the one it was trained with: a one-line error saying how to install it
         policy = policy_with_overrides(model.policy_, config) if config is not None else model.policy_
         cache = cache_dir or (config.cache() if config is not None else None)
-        return cls(model, card, Embedder(cache, progress=True, model_name=embedding), policy)
+        budget = getattr(config, "high_budget", None) if config is not None else None
+        tz = getattr(config, "tz", None) or "UTC"
+        return cls(model, card, Embedder(cache, progress=True, model_name=embedding), policy, high_budget=budget, tz=tz)
+
+    def _days(self, items: Sequence[tuple[Commit, Features]]) -> list[tuple[str, str]]:
+        """(repository, local date) of each commit: the group the attention budget counts in."""
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(self.tz)
+        return [(c.repo, c.committed_at.astimezone(zone).date().isoformat()) for c, _ in items]
 
     def classify(self, items: Sequence[tuple[Commit, Features]]) -> list[Verdict]:
         """Verdicts of (commit, features) pairs. The model reads each commit featurised with its own path
@@ -74,6 +87,11 @@ class ModelClassifier:
         proba = tier_probabilities(p_high, p_low)
         repos = [c.repo for c, _ in items]
         tiers = self.policy.apply(p_high, p_low, repos)
+        demoted = [False] * len(tiers)
+        if self.high_budget:
+            days = self._days(items)
+            tiers, demoted = apply_budget(tiers, p_high, days, self.high_budget)
+            day_size = {d: days.count(d) for d in set(days)}
         types = self.model.predict_type(X)
         strongest = strongest_features(self.model, X, tiers, self.mapping)
         near = self.model.neighbours(X)
@@ -81,10 +99,13 @@ class ModelClassifier:
         names = hand_feature_names(self.mapping)
         rule_cols = [(r, self.model.n_embedding + names.index(f"rule:{r.name}")) for r in DEFAULT.rules]
         out = []
-        for row, repo, tier, ctype, p, top, nb in zip(X, repos, tiers, types, proba, strongest, near):
+        for i, (row, repo, tier, ctype, p, top, nb) in enumerate(zip(X, repos, tiers, types, proba, strongest, near)):
             hits = [r for r, col in rule_cols if row[col] > 0]
             reasons = [f"P(high)={p[0]:.2f}, P(low)={p[2]:.2f} (high at ≥ {self.policy.high_threshold_for(repo):.2f}, "
                        f"low at > {1 - self.policy.medium_threshold:.2f})"]
+            if demoted[i]:
+                n = day_size[days[i]]
+                reasons.append(budget_reason(budget_size(n, self.high_budget), n))
             reasons += [f"rule {r.name}: {r.reason}" for r in hits]
             if top:
                 reasons.append("strongest features: " + ", ".join(top))

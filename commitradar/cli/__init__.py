@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "raise it for fewer)")
     p.add_argument("--medium-threshold", type=float, metavar="P",
                    help="model tier policy: otherwise medium if 1 − P(low) ≥ P (default: tuned at training)")
+    p.add_argument("--high-budget", type=float, metavar="SHARE",
+                   help="model tier policy, attention budget: keep at most max(1, ceil(SHARE × n)) high commits of "
+                   "a repository's n commits per day, by P(high); the rest become medium (default: off)")
     p.add_argument("--explain", action="store_true",
                    help="show each entry's model internals in the Markdown too (probabilities, thresholds, rule "
                    "scores, strongest features, nearest labeled commits); the JSON twin always has them")

@@ -16,6 +16,7 @@ FLAG_KEYS: dict[str, tuple[str, str]] = {
     "model_dir": ("model_dir", "--model"),
     "high_threshold": ("high_threshold", "--high-threshold"),
     "medium_threshold": ("medium_threshold", "--medium-threshold"),
+    "high_budget": ("high_budget", "--high-budget"),
     "cache": ("cache_dir", "--cache"),
     "dry_run": ("dry_run", "--dry-run"),
     "explain": ("explain", "--explain"),
