@@ -101,6 +101,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason_but_score": "这些信号指向{rule_tier}，但规则总分只到{tier}",
         "reason_but_model": "这些信号指向{rule_tier}，但模型参照相似的历史提交判为{tier}",
         "reason_model_higher": "模型参照相似的历史提交判为{tier}，高于规则的{rule_tier}",
+        "reason_budget": "模型判为高，但当日高优先级名额（{n} 个提交中的 {k} 个）已给模型排序更靠前的提交，降为中",
         "reason_still": "仍判为{tier}：{why}", "reason_low_model": "模型参照相似的历史提交判为{tier}",
         "reason_low_score": "其余改动未达到更高的规则分数",
         # advice: specific to one change
@@ -225,6 +226,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason_but_score": "these signals point to {rule_tier}, but the rules' total only reaches {tier}",
         "reason_but_model": "these signals point to {rule_tier}, but the model, judging from similar past commits, rated it {tier}",
         "reason_model_higher": "the model, judging from similar past commits, rated it {tier}, above the rules' {rule_tier}",
+        "reason_budget": "the model rated it high, but the day's high budget ({k} of {n} commits) went to commits it ranked higher, so medium",
         "reason_still": "Still {tier}: {why}", "reason_low_model": "the model, judging from similar past commits, rated it {tier}",
         "reason_low_score": "the rest of the change scores no higher",
         # advice: specific to one change

@@ -11,12 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..classifier.policy import budget_of_reasons
 from ..classifier.rules import PRESETS, TIER_ORDER, Cap, Preset, Rule
 from ..i18n import STRINGS, t
 from ..records import Commit, Features, Verdict
 
 MAX_PHRASES = 3
 _IMPLIED = {"runtime-code": None, "fix": "core-fix"}  # shown only when nothing more specific is: (name, unless)
+# Rules whose hit alone signals a high commit (the rubric: a core dependency's bump, a changed default,
+# flag or API), whatever the rest of the score: beside a lower tier the reason must say what outweighed them.
+HIGH_SIGNAL_RULES = frozenset({"core-dependency", "behaviour-change"})
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,10 @@ def reader_reason(commit: Commit, feats: Features, verdict: Verdict, lang: str) 
     is_model = not verdict.classifier.startswith("rules")
     tier = verdict.tier
     signal = signal_tier(view, feats)
-    if TIER_ORDER[signal] > TIER_ORDER[tier]:
+    budget = budget_of_reasons(verdict.reasons)
+    if budget is not None:  # the model called it high; the day's attention budget went to higher-ranked ones
+        phrases.append(t(lang, "reason_budget", k=budget[0], n=budget[1]))
+    elif TIER_ORDER[signal] > TIER_ORDER[tier]:
         # something points higher than the tier: say what outweighed it
         binding = [t(lang, f"reason_cap_{c.name}") for c in view.caps
                    if TIER_ORDER[c.max_tier] <= TIER_ORDER[tier] and _has(lang, f"reason_cap_{c.name}")]
@@ -141,8 +148,11 @@ def low_despite_breaking(commit: Commit, feats: Features, verdict: Verdict, lang
 
 def signal_tier(view: RuleView, feats: Features) -> str:
     """The tier the importance signals point to before caps: the rules' score, raised to high by a breaking
-    detection (the rubric: removals, default changes, dropped support, new required versions are high)."""
-    return "high" if feats.breaking is not None else view.score_tier
+    detection or a hit of HIGH_SIGNAL_RULES (the rubric: removals, default changes, dropped support, new
+    required versions and core dependency bumps are high)."""
+    if feats.breaking is not None or any(r.name in HIGH_SIGNAL_RULES for r in view.hits):
+        return "high"
+    return view.score_tier
 
 
 def rules_point_higher(commit: Commit, feats: Features, verdict: Verdict) -> bool:
@@ -151,4 +161,4 @@ def rules_point_higher(commit: Commit, feats: Features, verdict: Verdict) -> boo
     return TIER_ORDER[signal_tier(rule_view(commit, feats, verdict), feats)] > TIER_ORDER[verdict.tier]
 
 
-__all__ = ["RuleView", "rule_view", "reader_reason", "rules_point_higher", "low_despite_breaking", "preset_of"]
+__all__ = ["HIGH_SIGNAL_RULES", "RuleView", "rule_view", "reader_reason", "rules_point_higher", "low_despite_breaking", "preset_of"]
