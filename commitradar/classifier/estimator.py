@@ -84,7 +84,7 @@ class ImportanceModel(ClassifierMixin, BaseEstimator):
                  tree_max_depth: int = 3, tree_l2_regularization: float = 1.0, linear_max_iter: int = 5000,
                  calibrate: bool = True, calibration_folds: int = 5, inner_folds: int = 4,
                  scores_from: str = "shuffled",
-                 min_high_recall: float = 0.75, max_llm_share: float = 0.65, type_C: float = 1.0,
+                 min_high_recall: float = 0.70, max_llm_share: float = 0.65, type_C: float = 1.0,
                  type_hand_weight: float = 1.0, embedding_C: float = 2.0, n_embedding: int = DIM,
                  random_state: int = 0, tiers: Sequence | None = TIERS, embedding: str = MODEL_NAME):
         self.high_C = high_C

@@ -103,7 +103,7 @@ class PolicyTarget:
     """What tier thresholds are tuned for: best macro-F1 with high recall ≥ min_high_recall and at most
     max_llm_share of commits sent to the LLM (falls back to the best high recall when infeasible)."""
 
-    min_high_recall: float = 0.75  # tuned with a margin: 0.70 tuned in-sample lands near 0.67 out of sample
+    min_high_recall: float = 0.70  # issue 14: with the PR-structure features (vector 4) 0.70 tuned in-sample held 0.73 out of sample (CV, 3 seeds) and flags 9.5 % of all dataset commits high; 0.75 flagged 16 % with vector 3
     max_llm_share: float = 0.65
     # Which held-out scores the thresholds are tuned on (see heads.inner_scores): "shuffled" (date-grouped
     # folds in any order) or "forward" (each date block scored by a model fit on earlier blocks only).
