@@ -292,8 +292,8 @@ def test_reason_says_the_model_outweighed_a_rule_pointing_higher():
         "high, but the model, judging from similar past commits, rated it low.")  # what it is: the ⚠️ line
     assert reader_reason(c, f, model_low, "zh") == ("升级核心依赖；含需要用户处理的不兼容变更；"
                                                     "这些信号指向高，但模型参照相似的历史提交判为低。")
-    plain = replace(f, breaking=None)  # without the detection, the rule alone points to medium
-    assert reader_reason(c, plain, model_low, "zh") == "升级核心依赖；这些信号指向中，但模型参照相似的历史提交判为低。"
+    plain = replace(f, breaking=None)  # without the detection the rule alone still points to high (issue 14)
+    assert reader_reason(c, plain, model_low, "zh") == "升级核心依赖；这些信号指向高，但模型参照相似的历史提交判为低。"
     assert rules_point_higher(c, f, model_low)
     model_high = replace(model_low, tier="high")
     assert reader_reason(c, plain, model_high, "en") == (

@@ -101,7 +101,7 @@ Hyper-parameters (--param NAME=VALUE, default in parentheses): high_C (0.03) and
 heads' regressions, hand_weight (0.5), tree_weight (0.4: the trees' share of each head's vote),
 tree_learning_rate (0.05), tree_max_iter (200), tree_max_depth (3), tree_l2_regularization (1.0),
 linear_max_iter (5000), calibrate (true), calibration_folds (5), inner_folds (4: date folds whose held-out
-scores tune the thresholds), scores_from ("shuffled"; --thresholds-from), min_high_recall (0.70),
+scores tune the thresholds), scores_from ("shuffled"; --thresholds-from), min_high_recall (0.7),
 max_llm_share (0.65), type_C (1.0), type_hand_weight (1.0), embedding_C (2.0), n_embedding (384),
 random_state (0), tiers (["high", "medium", "low"]), embedding ("all-MiniLM-L6-v2": the sentence model;
 "all-mpnet-base-v2" is installed apart, see benchmarks/README.md, and sets n_embedding to 768).
@@ -193,7 +193,7 @@ def _add_train(sub, formatter) -> None:
     p.add_argument("--repeats", type=int, default=1, metavar="R",
                    help="run the CV with R fold seeds and record the spread in the card")
     p.add_argument("--min-high-recall", type=float, default=None,
-                   help="tier policy: high recall to reach on held-out scores (default: 0.70)")
+                   help="tier policy: high recall to reach on held-out scores (default: 0.7)")
     p.add_argument("--max-llm-share", type=float, default=None,
                    help="tier policy: most commits sent to the LLM (default: 0.65)")
     _add_param(p)
