@@ -125,6 +125,7 @@ TINY_FLAGS = ["--param", "tree_max_iter=10", "--param", "linear_max_iter=300", "
               "--param", "calibration_folds=2"]
 
 
+@pytest.mark.slow  # about 20 s: trains twice over the dataset's newer commits
 def test_train_anchors_the_tiny_model_on_newer_commits(cache_dir, tmp_path):
     """Fast loop: the tiny configuration trained on expert labels and anchored on the 150 newest commits
     of one repository flags them high at the labeled period's rate (the labeled rows' held-out scores are

@@ -309,6 +309,7 @@ def test_a_fresh_model_holds_only_allowed_types(trained):
     assert not any(t.endswith((".", "*")) for t in ALLOWED_TYPES)
 
 
+@pytest.mark.slow  # about 15-20 s: a report with the shipped model per threshold / a second train
 def test_train_swaps_the_model_folder_in_whole(trained, small_labels, cache_dir, tmp_path):
     """Training into an existing model folder replaces it in one step; a training that fails leaves the
     old model whole and no staging folder behind."""
@@ -597,6 +598,7 @@ def _tiers_of_report(out_dir: Path) -> list[str]:
     return [e["verdict"]["tier"] for e in data["entries"]]
 
 
+@pytest.mark.slow  # about 15-20 s: a report with the shipped model per threshold / a second train
 def test_tier_policy_can_be_overridden_at_report_time(tmp_path):
     """Thresholds from flags or commitradar.toml replace the tuned ones without retraining."""
     day = ["report", "--commits", COMMITS[-1], "--date", "2026-03-10", "--cache", tmp_path / "c"]
