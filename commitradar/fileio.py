@@ -8,6 +8,7 @@ temporary files in the target folder and renames: a failure leaves no partial fi
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import tempfile
@@ -80,3 +81,12 @@ def atomic_write(path_or_items: Path | Iterable[tuple[Path, bytes]], data: bytes
 
 
 __all__ = ["open_text", "read_jsonl", "atomic_write"]
+
+
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file, read in 1 MiB blocks (model files, downloaded weights)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

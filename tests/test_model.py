@@ -295,7 +295,7 @@ def test_model_file_with_foreign_types_is_refused(trained, tmp_path):
         bad, card = _copy(trained, tmp_path / name.replace(" ", "-"))
         parts = sio.load(bad / MODEL_FILE, trusted=sorted(sio.get_untrusted_types(file=bad / MODEL_FILE)))
         sio.dump({**parts, "type": evil}, bad / MODEL_FILE)
-        from commitradar.classifier.persist import sha256_of
+        from commitradar.fileio import sha256_of
 
         (bad / CARD_FILE).write_text(json.dumps({**card, "model_sha256": sha256_of(bad / MODEL_FILE)}))
         with pytest.raises(InputError, match="holds types a model is not made of"):

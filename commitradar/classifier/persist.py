@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import hashlib
 import json
 import os
 import shutil
@@ -24,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError, OutputError
-from ..fileio import atomic_write
+from ..fileio import atomic_write, sha256_of
 from ..records import TIERS
 from . import curves
 from .card import card_markdown, check_compatible
@@ -83,13 +82,6 @@ def file_types(path: Path) -> set[str]:
             stack.extend(node)
     return found
 
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def check_out_dir(out_dir: Path) -> None:

