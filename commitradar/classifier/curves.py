@@ -222,12 +222,25 @@ def _svg(fig) -> bytes:
     return buf.getvalue()
 
 
+def _axes(ax):
+    """``(fig, ax)``: a new figure when ``ax`` is None, else no figure of our own."""
+    if ax is not None:
+        return None, ax
+    return _pyplot().subplots(figsize=(5.6, 4.2))
+
+
+def _finish(ax, fig, title: str, legend: tuple[int, str]):
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=legend[0], loc=legend[1])
+    ax.grid(alpha=0.3)
+    if fig is not None:
+        fig.tight_layout()
+    return fig or ax.figure
+
+
 def plot_pr_curve(pr: dict, ax=None):
     """The curve on ``ax`` (a new figure when None), the shipped threshold marked; returns the figure."""
-    plt = _pyplot()
-    fig = None
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    fig, ax = _axes(ax)
     pts = sorted(pr["points"], key=lambda pt: pt["recall"])
     ax.plot([pt["recall"] for pt in pts], [pt["precision"] for pt in pts], marker=".", lw=1.2,
             label=f"out-of-fold P(high), AP {pr['average_precision']:.2f}")
@@ -243,19 +256,11 @@ def plot_pr_curve(pr: dict, ax=None):
     ax.set_ylabel("high precision")
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
-    ax.set_title("High tier: precision–recall (labels are thresholds)", fontsize=9)
-    ax.legend(fontsize=7, loc="upper right")
-    ax.grid(alpha=0.3)
-    if fig is not None:
-        fig.tight_layout()
-    return fig or ax.figure
+    return _finish(ax, fig, "High tier: precision–recall (labels are thresholds)", legend=(7, "upper right"))
 
 
 def plot_learning_curve(lc: dict, ax=None):
-    plt = _pyplot()
-    fig = None
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    fig, ax = _axes(ax)
     sizes = lc["sizes"]
     for key, label in (("macro_f1", "macro-F1"), ("high_recall", "high recall"), ("high_precision", "high precision")):
         mean = np.array([lc["pooled"][str(k)][key]["mean"] for k in sizes])
@@ -267,12 +272,7 @@ def plot_learning_curve(lc: dict, ax=None):
     ax.set_xticks(sizes)
     ax.set_xlabel("labels of the left-out repository in training")
     ax.set_ylim(0, 1)
-    ax.set_title("Adapting to an unseen repository (leave-one-repository-out)", fontsize=9)
-    ax.legend(fontsize=6, loc="lower right")
-    ax.grid(alpha=0.3)
-    if fig is not None:
-        fig.tight_layout()
-    return fig or ax.figure
+    return _finish(ax, fig, "Adapting to an unseen repository (leave-one-repository-out)", legend=(6, "lower right"))
 
 
 def card_figures(card: dict) -> dict[str, bytes]:
